@@ -1,0 +1,31 @@
+# Two commands get a newcomer going: `make app` and `make test`.
+# Both create .venv on first use; torch is pinned to the CPU wheel in requirements.txt.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: app test lint index bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+app: $(BIN)/.installed
+	$(BIN)/python -m factcheck index
+	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check factcheck tests bench app.py
+
+index: $(BIN)/.installed
+	$(BIN)/python -m factcheck index
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,108 @@
+"""FactChecker: the one object the CLI and the app talk to, wiring the stages together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from factcheck.claims import Article, extract_claims, make_claim
+from factcheck.config import Settings
+from factcheck.corpus import load_corpus
+from factcheck.embeddings import embedding_similarity, get_embedder
+from factcheck.retrieval import Retriever
+from factcheck.stance import ComparatorStance
+from factcheck.store import IndexReport, Progress, VectorStore, make_client
+from factcheck.types import Claim, Verdict
+from factcheck.verdict import decide
+
+DEFAULT_TOPICAL = 0.3
+
+
+class FactChecker:
+    """Checks articles and claims against the reference corpus.
+
+    Args:
+        settings: where the data lives and which embedder and store to use.
+        embeddings: an embedder to use instead of the one named in settings (tests pass a fake).
+        store: a VectorStore to use instead of opening the one settings describe.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embeddings: Embeddings | None = None,
+        store: VectorStore | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.embeddings = embeddings or (store.embeddings if store else get_embedder(self.settings.embedder))
+        self._store = store
+        self._retriever: Retriever | None = None
+        topical = getattr(self.embeddings, "topical", DEFAULT_TOPICAL)
+        self.stance = ComparatorStance(embedding_similarity(self.embeddings), topical=topical)
+
+    @property
+    def store(self) -> VectorStore:
+        """The vector store, opened on first use."""
+        if self._store is None:
+            name = getattr(self.embeddings, "name", type(self.embeddings).__name__.lower())
+            client = make_client(self.settings)
+            self._store = VectorStore(client, f"{self.settings.collection}-{name}", self.embeddings)
+        return self._store
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            self._retriever = Retriever(self.store)
+        return self._retriever
+
+    def index(self, corpus_dir: Path | None = None, *, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+        """Index the corpus incrementally, or from scratch with rebuild.
+
+        Raises:
+            CorpusError: if the corpus is missing, empty or has an unreadable source;
+                the index is left as it was.
+        """
+        sources = load_corpus(corpus_dir or self.settings.corpus_dir)
+        if rebuild:
+            self.store.reset()
+        return self.store.sync(sources, progress)
+
+    def ensure_index(self, progress: Progress | None = None) -> IndexReport | None:
+        """Build or refresh the index when it is missing or behind the corpus; None when current."""
+        sources = load_corpus(self.settings.corpus_dir)
+        if self.store.is_current(sources):
+            return None
+        return self.store.sync(sources, progress)
+
+    def extract(self, article: Article) -> list[Claim]:
+        """The check-worthy claims of an article."""
+        return extract_claims(article)
+
+    def check_claim(self, claim: Claim, article_date: date | None = None) -> Verdict:
+        """Retrieve evidence for one claim, read each passage's stance, and decide."""
+        passages = self.retriever.search(claim.text, k=self.settings.top_k)
+        evidence = [self.stance.judge(claim, p, article_date) for p in passages]
+        return decide(claim, evidence)
+
+    def check(self, article: Article, progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
+        """Check every claim of an article, in reading order."""
+        claims = self.extract(article)
+        verdicts = []
+        for i, claim in enumerate(claims):
+            verdicts.append(self.check_claim(claim, article.published))
+            if progress:
+                progress(i + 1, len(claims))
+        return verdicts
+
+    def verify(self, texts: Sequence[str], lang: str | None = None, article_date: date | None = None) -> list[Verdict]:
+        """Check standalone claims, in the order given.
+
+        Raises:
+            InputError: if a claim is empty or not in French or English.
+        """
+        claims = [make_claim(t, lang, article_date) for t in texts]
+        return [self.check_claim(c, article_date) for c in claims]

@@ -1,0 +1,33 @@
+"""Settings read from FACTCHECK_* environment variables, with defaults that work offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_CORPUS_DIR = PACKAGE_DIR.parent / "corpus"
+
+
+class Settings(BaseSettings):
+    """Where data lives and which models and store to use.
+
+    Every field can be set as FACTCHECK_<NAME>, e.g. FACTCHECK_DATA_DIR=/tmp/fc.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    corpus_dir: Path = DEFAULT_CORPUS_DIR
+    embedder: str = "use-multilingual"
+    chroma_mode: Literal["embedded", "server"] = "embedded"
+    chroma_host: str = "localhost"
+    chroma_port: int = 8000
+    collection: str = "factcheck"
+    top_k: int = 5
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"

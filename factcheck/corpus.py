@@ -1,0 +1,244 @@
+"""Read reference sources from disk and cut them into chunks with stable, content-derived ids.
+
+Every file is validated before anything is written to the index, so one broken source
+stops an indexing run with a message naming it instead of leaving a half-built index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import frontmatter
+import yaml
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from factcheck.errors import CorpusError, InputError
+
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
+REQUIRED_FIELDS = ("title", "publisher", "url", "published", "language", "kind")
+LANGUAGES = ("en", "fr")
+MAX_SOURCE_BYTES = 2_000_000
+CHUNK_SIZE = 600
+CHUNK_OVERLAP = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One reference document with the metadata every chunk of it carries."""
+
+    source_id: str
+    path: Path
+    title: str
+    publisher: str
+    url: str
+    published: date | None
+    language: str
+    kind: str
+    text: str
+    file_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of a source small enough to embed and to show as evidence."""
+
+    chunk_id: str
+    source: Source
+    index: int
+    text: str
+
+    def metadata(self) -> dict[str, str | int]:
+        s = self.source
+        return {
+            "source_id": s.source_id,
+            "title": s.title,
+            "publisher": s.publisher,
+            "url": s.url,
+            "published": s.published.isoformat() if s.published else "",
+            "language": s.language,
+            "kind": s.kind,
+            "file_hash": s.file_hash,
+            "chunk_index": self.index,
+        }
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode bytes as UTF-8 text, refusing binaries and other encodings with a clear message.
+
+    Raises:
+        InputError: if the bytes are empty, look binary, or are not valid UTF-8.
+    """
+    if not data.strip():
+        raise InputError(f"{name} is empty.")
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name} looks like a binary file, not text.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name} is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again."
+        ) from None
+    return text
+
+
+class _TextOfHtml(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.title = ""
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in ("p", "br", "div", "li", "h1", "h2", "h3", "tr"):
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def _html_to_text(raw: str) -> tuple[str, str]:
+    parser = _TextOfHtml()
+    parser.feed(raw)
+    text = html.unescape("".join(parser.parts))
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"\n\s*\n+", "\n\n", text).strip()
+    return parser.title.strip(), text
+
+
+def _parse_date(value: object, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise CorpusError(f"{where}: 'published' must be an ISO date like 2024-10-28, got {value!r}.") from None
+
+
+def read_source(path: Path, root: Path) -> Source:
+    """Read and validate one source file.
+
+    Markdown and text files may carry YAML front matter; Markdown files must. HTML
+    files take their title from <title> and need no front matter.
+
+    Raises:
+        CorpusError: naming the file and what is wrong with it.
+    """
+    rel = path.relative_to(root).as_posix()
+    data = path.read_bytes()
+    if len(data) > MAX_SOURCE_BYTES:
+        raise CorpusError(f"{rel}: {len(data):,} bytes is over the {MAX_SOURCE_BYTES:,}-byte limit for one source.")
+    try:
+        raw = decode_text(data, rel)
+    except InputError as exc:
+        raise CorpusError(str(exc)) from None
+    source_id = re.sub(r"\.[^.]+$", "", rel)
+    meta: dict = {}
+    if path.suffix.lower() in (".html", ".htm"):
+        title, body = _html_to_text(raw)
+        meta = {"title": title or path.stem}
+    else:
+        try:
+            post = frontmatter.loads(raw)
+        except (yaml.YAMLError, ValueError) as exc:
+            first = str(exc).splitlines()[0]
+            raise CorpusError(f"{rel}: the front matter is not valid YAML ({first}).") from None
+        meta, body = dict(post.metadata), post.content.strip()
+        if path.suffix.lower() in (".md", ".markdown"):
+            missing = [f for f in REQUIRED_FIELDS if not meta.get(f)]
+            if missing:
+                raise CorpusError(f"{rel}: front matter lacks {', '.join(missing)}.")
+    if not body.strip():
+        raise CorpusError(f"{rel}: has front matter but no text.")
+    language = str(meta.get("language", "en")).lower()
+    if language not in LANGUAGES:
+        raise CorpusError(f"{rel}: language {language!r} is not supported (use one of {', '.join(LANGUAGES)}).")
+    return Source(
+        source_id=source_id,
+        path=path,
+        title=str(meta.get("title") or path.stem),
+        publisher=str(meta.get("publisher", "")),
+        url=str(meta.get("url", "")),
+        published=_parse_date(meta.get("published"), rel),
+        language=language,
+        kind=str(meta.get("kind", "")),
+        text=body,
+        file_hash=hashlib.sha256(data).hexdigest()[:16],
+    )
+
+
+def source_files(root: Path) -> list[Path]:
+    """The files under root that look like sources, in a stable order.
+
+    Raises:
+        CorpusError: if root is not a folder.
+    """
+    if not root.is_dir():
+        raise CorpusError(f"Corpus folder {root} does not exist.")
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "_"))
+        and p.name.lower() != "readme.md"
+    )
+
+
+def load_corpus(root: Path) -> list[Source]:
+    """Read every source under root, failing with the list of all bad files at once.
+
+    Raises:
+        CorpusError: if the folder has no sources or any source is invalid.
+    """
+    files = source_files(root)
+    if not files:
+        raise CorpusError(f"Corpus folder {root} holds no .md, .txt or .html sources.")
+    sources, problems = [], []
+    for path in files:
+        try:
+            sources.append(read_source(path, root))
+        except CorpusError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise CorpusError("Some sources cannot be read; nothing was indexed:\n  " + "\n  ".join(problems))
+    return sources
+
+
+def split_source(source: Source) -> list[Chunk]:
+    """Cut a source into overlapping chunks; ids hash the source and the text so they are stable."""
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=CHUNK_SIZE,
+        chunk_overlap=CHUNK_OVERLAP,
+        separators=["\n\n", "\n", ". ", " ", ""],
+        keep_separator="end",
+    )
+    chunks = []
+    for i, text in enumerate(t.strip() for t in splitter.split_text(source.text)):
+        digest = hashlib.sha256(f"{source.source_id}\0{text}".encode()).hexdigest()[:24]
+        chunks.append(Chunk(chunk_id=digest, source=source, index=i, text=text))
+    return chunks
+
+
+def split_corpus(sources: Iterable[Source]) -> list[Chunk]:
+    """All chunks of all sources."""
+    return [c for s in sources for c in split_source(s)]

