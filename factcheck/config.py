@@ -31,3 +31,6 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+SAMPLES_DIR = PACKAGE_DIR / "samples"
+"""Sample articles shipped with the package, for the app's one-click buttons."""
