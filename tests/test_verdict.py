@@ -1,0 +1,79 @@
+"""Aggregation rules, on hand-made evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from factcheck.types import Claim, Evidence, Label, Quantity, Stance
+from factcheck.verdict import decide
+
+pytestmark = pytest.mark.unit
+
+CLAIM = Claim(
+    id="c1",
+    text="Colossus was built in three months.",
+    lang="en",
+    kind="duration",
+    quantities=(Quantity(value=91.31, unit="day", kind="duration", text="three months"),),
+)
+
+
+def ev(source: str, stance: Stance, *, score: float = 0.8, partial: bool = False, later: bool = False,
+       days: float | None = None) -> Evidence:
+    found = Quantity(value=days, unit="day", kind="duration", text=f"{days} days") if days else None
+    return Evidence(
+        source_id=source, title=source.title(), publisher=source.upper(), url=f"https://example.org/{source}",
+        published=date(2024, 10, 28), text="...", score=0.5, stance=stance, stance_score=score,
+        reason="compared", partial=partial, later=later, found=found,
+    )
+
+
+def test_no_speaking_evidence_is_not_enough_info():
+    verdict = decide(CLAIM, [ev("a", Stance.NEUTRAL), ev("b", Stance.NEUTRAL)])
+    assert verdict.label is Label.NOT_ENOUGH_INFO
+    assert "No source" in verdict.rationale
+
+
+def test_support_only_is_supported_and_more_sources_raise_confidence():
+    one = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91)])
+    two = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91), ev("b", Stance.SUPPORTS, days=91)])
+    assert one.label is two.label is Label.SUPPORTED
+    assert two.confidence > one.confidence
+
+
+def test_partial_support_gives_partly_supported_and_names_both_sides():
+    verdict = decide(CLAIM, [ev("nvidia", Stance.SUPPORTS, partial=True, score=0.5, days=122)])
+    assert verdict.label is Label.PARTLY_SUPPORTED
+    assert "122 days" in verdict.rationale and "3 months" in verdict.rationale
+    assert "NVIDIA, 2024-10-28" in verdict.rationale
+
+
+def test_refutation_only_is_refuted():
+    assert decide(CLAIM, [ev("a", Stance.REFUTES, days=730)]).label is Label.REFUTED
+
+
+def test_balanced_disagreement_is_conflicting_and_a_dominant_side_wins():
+    balanced = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91), ev("b", Stance.REFUTES, days=730)])
+    assert balanced.label is Label.CONFLICTING
+    assert "disagree" in balanced.rationale
+    lopsided = decide(CLAIM, [ev(s, Stance.REFUTES, days=730) for s in "abcd"] + [ev("e", Stance.SUPPORTS, score=0.3, days=91)])
+    assert lopsided.label is Label.REFUTED
+
+
+def test_a_source_counts_once_and_later_sources_do_not_count():
+    same_source = decide(CLAIM, [ev("a", Stance.REFUTES, days=730), ev("a", Stance.REFUTES, days=730)])
+    assert same_source.confidence == decide(CLAIM, [ev("a", Stance.REFUTES, days=730)]).confidence
+    later_only = decide(CLAIM, [ev("a", Stance.REFUTES, later=True, days=730)])
+    assert later_only.label is Label.NOT_ENOUGH_INFO
+    assert "postdate" in later_only.rationale
+
+
+def test_verdict_serialises_to_the_checked_contract():
+    data = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91)]).to_dict()
+    assert {"id", "text", "lang", "kind", "span", "quantities", "entities", "verdict", "confidence", "rationale",
+            "evidence"} <= set(data)
+    assert set(data["evidence"][0]) >= {"source_id", "title", "publisher", "url", "published", "text", "score",
+                                        "stance", "stance_score", "reason"}
+    assert data["evidence"][0]["stance"] == "supports" and data["evidence"][0]["published"] == "2024-10-28"
