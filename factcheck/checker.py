@@ -56,7 +56,7 @@ class FactChecker:
     @property
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            self._retriever = Retriever(self.store)
+            self._retriever = Retriever(self.store, hybrid=self.settings.hybrid)
         return self._retriever
 
     def index(self, corpus_dir: Path | None = None, *, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:

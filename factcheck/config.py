@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     collection: str = "factcheck"
     top_k: int = 5
+    hybrid: bool = False
 
     @property
     def chroma_dir(self) -> Path:
