@@ -34,6 +34,15 @@ _STOP = {
     ),
 }
 
+# Function words of languages factcheck does not read, so their text is refused, not misread.
+_FOREIGN = {
+    "de": set("der die das und ist wurde hat nicht ein eine mit auf für von zu den dem des im sich auch wird".split()),
+    "es": set("el los las y es fue con por para una del que se lo su al como más pero sus".split()),
+    "it": set("il lo gli della che è con per una del nel sono anche come più ma".split()),
+    "pt": set("o os as e é foi com por para uma do da que em não mais como seu sua".split()),
+    "nl": set("het een van en is dat op te zijn met voor niet aan er ook als".split()),
+}
+
 # Words that open sentences or headings with a capital but are not names.
 _NOT_NAMES = {
     w.lower()
@@ -89,9 +98,9 @@ def detect_language(text: str) -> str:
     words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower())
     if len(words) < 3:
         raise InputError("The text is too short to tell its language; paste at least one full sentence.")
-    scores = {lang: sum(w in stop for w in words) / len(words) for lang, stop in _STOP.items()}
+    scores = {lang: sum(w in stop for w in words) / len(words) for lang, stop in (_STOP | _FOREIGN).items()}
     best = max(scores, key=scores.get)
-    if scores[best] < 0.08:
+    if best not in _STOP or scores[best] < 0.08:
         raise InputError("The text does not read as French or English; factcheck supports only these two.")
     return best
 

@@ -1,0 +1,724 @@
+"""Numbers, durations, dates, money, power and area in French and English, normalised and compared.
+
+Rules, not a model: what fact-checkers check most are exactly the numbers that learned
+NLI gets wrong, and rules can say why they decided.
+
+Comparison of a claimed quantity with one found in evidence (`compare`):
+
+| claimed vs found | outcome |
+|---|---|
+| different kinds, units or currencies | unrelated |
+| exact vs exact, relative error ≤ 5% (≤ 10% for durations: a "month" is loose) | supports |
+| exact vs exact, relative error ≤ 35% | partly ("three months" vs 122 days: off by 25%) |
+| exact vs exact, further apart | refutes ("two years" vs 122 days) |
+| hedged ("more than", "at least", "less than", "up to", "about" ±15%, ranges) | each side is an interval; the found one inside the claimed one supports ("less than five months" vs 122 days); overlapping only in part is partly; disjoint is scored like exact values by the distance to the nearest edge |
+| dates | compared at the coarser granularity of the two: same year / month / day supports; one day apart is partly; otherwise refutes ("since 2023" vs 2019) |
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from text_to_num import text2num
+
+from factcheck.types import Quantity
+
+DAY = 1.0
+MONTH_DAYS = 30.44
+YEAR_DAYS = 365.25
+
+_DURATION = {
+    "minute": 1 / 1440, "minutes": 1 / 1440, "min": 1 / 1440,
+    "hour": 1 / 24, "hours": 1 / 24, "heure": 1 / 24, "heures": 1 / 24, "h": 1 / 24,
+    "day": 1.0, "days": 1.0, "jour": 1.0, "jours": 1.0,
+    "week": 7.0, "weeks": 7.0, "semaine": 7.0, "semaines": 7.0,
+    "month": MONTH_DAYS, "months": MONTH_DAYS, "mois": MONTH_DAYS,
+    "year": YEAR_DAYS, "years": YEAR_DAYS, "an": YEAR_DAYS, "ans": YEAR_DAYS,
+    "année": YEAR_DAYS, "années": YEAR_DAYS,
+    "decade": 10 * YEAR_DAYS, "decades": 10 * YEAR_DAYS, "décennie": 10 * YEAR_DAYS, "décennies": 10 * YEAR_DAYS,
+}
+_POWER = {"mw": 1.0, "megawatt": 1.0, "megawatts": 1.0, "mégawatt": 1.0, "mégawatts": 1.0,
+          "gw": 1000.0, "gigawatt": 1000.0, "gigawatts": 1000.0, "kw": 0.001, "kilowatt": 0.001, "kilowatts": 0.001}
+SQFT_PER_M2 = 10.7639
+_AREA = {
+    "sq ft": 1.0, "sq. ft.": 1.0, "sq. ft": 1.0, "sq-ft": 1.0, "square feet": 1.0, "square foot": 1.0,
+    "square-foot": 1.0, "pieds carrés": 1.0, "pied carré": 1.0, "m²": SQFT_PER_M2, "m2": SQFT_PER_M2,
+    "mètres carrés": SQFT_PER_M2, "mètre carré": SQFT_PER_M2, "square metres": SQFT_PER_M2,
+    "square meters": SQFT_PER_M2, "acre": 43_560.0, "acres": 43_560.0, "hectare": 107_639.0,
+    "hectares": 107_639.0, "ha": 107_639.0,
+}
+_RATE = {"gb/s": 1.0, "gbit/s": 1.0, "gbps": 1.0, "tb/s": 1000.0, "mb/s": 0.001}
+_CURRENCY_WORD = {"dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+                  "pound": "GBP", "pounds": "GBP", "livres": "GBP", "gbp": "GBP"}
+_CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
+_SCALE = {
+    "thousand": 1e3, "mille": 1e3, "k": 1e3,
+    "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6,
+    "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "bn": 1e9, "b": 1e9,
+    "trillion": 1e12, "trillions": 1e12, "md": 1e9, "mds": 1e9,
+}
+_WORDS = {
+    "en": ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred").split(),
+    "fr": ("zéro un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
+           "vingt trente quarante cinquante soixante cent cents").split(),
+}
+_SPECIAL_NUMBERS = {"dozen": 12, "douzaine": 12, "half": 0.5, "demi": 0.5, "a": 1, "an": 1, "one": 1, "un": 1,
+                    "une": 1}
+_MULTIPLIER_WORDS = {
+    "double": 2, "doubles": 2, "doubled": 2, "doubling": 2, "doubler": 2, "doublera": 2, "doublé": 2, "doublement": 2,
+    "triple": 3, "tripled": 3, "triples": 3, "tripling": 3, "tripler": 3, "triplera": 3, "triplé": 3,
+    "quadruple": 4, "quadrupled": 4, "quadrupler": 4,
+}
+_FOLD = {"twofold": 2, "threefold": 3, "fourfold": 4, "fivefold": 5, "tenfold": 10, "hundredfold": 100}
+_GPU = re.compile(r"^(?:gpus?|gpu's|graphics|processeurs?|unités|puces? graphiques?|hopper)$", re.I)
+_IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child"}
+_NOUN_SKIP = {"de", "d", "of", "nvidia", "new", "additional", "supplémentaires", "nouveaux", "nouvelles",
+              "liquid-cooled", "data-centre", "data-center", "permanent", "permanentes", "permanents", "h200", "h100"}
+_NOT_NOUN = set(
+    "was were is are be been has have had will would could should can may might did does do and or but to in on at "
+    "by for from with as than that which who est sont a ont été sera seront doit peut du de des la le les à au aux "
+    "et ou pour par sur en dans avec qui que plus more less moins fois times per percent pour cent".split()
+)
+
+MONTHS = {
+    "january": 1, "jan": 1, "janvier": 1, "janv": 1, "february": 2, "feb": 2, "février": 2, "févr": 2, "fév": 2,
+    "march": 3, "mar": 3, "mars": 3, "april": 4, "apr": 4, "avril": 4, "avr": 4, "may": 5, "mai": 5,
+    "june": 6, "jun": 6, "juin": 6, "july": 7, "jul": 7, "juillet": 7, "juil": 7, "august": 8, "aug": 8,
+    "août": 8, "aout": 8, "september": 9, "sept": 9, "sep": 9, "septembre": 9, "october": 10, "oct": 10,
+    "octobre": 10, "november": 11, "nov": 11, "novembre": 11, "december": 12, "dec": 12, "décembre": 12, "déc": 12,
+}
+WEEKDAYS = {"monday": 0, "lundi": 0, "tuesday": 1, "mardi": 1, "wednesday": 2, "mercredi": 2, "thursday": 3,
+            "jeudi": 3, "friday": 4, "vendredi": 4, "saturday": 5, "samedi": 5, "sunday": 6, "dimanche": 6}
+
+_HEDGES = [
+    (r"more than|over|above|plus de|plus d'|plus d’|au-delà de|au-delà d'|upwards of|in excess of", "more than"),
+    (r"at least|au moins|minimum|no fewer than|no less than|pas moins de|au minimum", "at least"),
+    (r"less than|fewer than|under|below|moins de|moins d'|moins d’|en moins de", "less than"),
+    (r"up to|as much as|as many as|jusqu'à|jusqu’à|within|dans un délai de|within about", "up to"),
+    (r"at most|au plus|au maximum|no more than|pas plus de", "at most"),
+    (r"about|around|roughly|approximately|nearly|almost|some|close to|environ|près de|presque|quelque|"
+     r"approximativement|autour de|à peu près|vers|roughly a|about a", "about"),
+]
+_HEDGE_RE = [(re.compile(rf"(?:^|[\s('’])(?:{pat})\s*$", re.I), label) for pat, label in _HEDGES]
+_POST_HEDGE = re.compile(r"^\s*(?:environ|or so|ou plus|or more)\b", re.I)
+
+_MONTH_NAMES = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+_WEEKDAY_NAMES = "|".join(WEEKDAYS)
+_DATE_PATTERNS = [
+    # 2024-12-04
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # 02/09/2024
+    ("slash", re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<y>(?:19|20)\d\d)\b")),
+    # (jeudi) 7 novembre 2024 / 22 April 2019 / le 1er mai 2025
+    ("dmy", re.compile(
+        rf"\b(?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<d>[0-3]?\d)(?:er|st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?"
+        rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?![\w])", re.I)),
+    # (Thursday,) November 7, 2024 / Aug. 19, 2021 / Dec. 4
+    ("mdy", re.compile(
+        rf"\b(?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+        rf"(?:,\s*(?P<y>(?:19|20)\d\d))?(?![\w/])", re.I)),
+    # octobre 2024 / December 2023
+    ("my", re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
+    # Q3 2026 / T3 2026 / troisième trimestre 2026 / fall 2025 / fin 2024
+    ("yq", re.compile(
+        r"\b(?:[QT][1-4]|(?:premier|deuxième|second|troisième|quatrième|first|second|third|fourth)\s+"
+        r"(?:trimestre|quarter)|fall|autumn|spring|summer|winter|automne|printemps|été|hiver|fin|début|"
+        r"end of|early|late|mi-|mid-)\s*(?:de\s+|of\s+)?(?P<y>(?:19|20)\d\d)\b", re.I)),
+    # relative expressions
+    ("rel", re.compile(
+        r"\b(?P<rel>earlier this year|early this year|this year|last year|next year|yesterday|today|last month|"
+        r"au début de l'année|au début de l’année|en début d'année|plus tôt cette année|cette année|"
+        r"l'année dernière|l’année dernière|l'an dernier|l’an dernier|l'an passé|hier|aujourd'hui|"
+        r"le mois dernier|the previous year)\b", re.I)),
+    # mercredi / on Wednesday
+    ("wd", re.compile(rf"\b(?P<wd>{_WEEKDAY_NAMES})\b", re.I)),
+    # in October / en octobre / since May
+    ("mon", re.compile(
+        rf"\b(?:in|since|by|until|last|early|late|en|depuis|d'ici|fin|début|mi-)\s+(?P<mon>{_MONTH_NAMES})\b(?!\s+\d)",
+        re.I)),
+    # a year: 2023
+    ("y", re.compile(r"(?<![\w.,/$€£-])(?P<y>(?:19|20)\d\d)(?![\w%,.]\d|[\w-])")),
+]
+_DATE_HEDGE = re.compile(
+    r"(?:(?P<since>since|depuis|ever since)|(?P<before>before|avant|prior to|until|jusqu'en)|"
+    r"(?P<after>after|après))\s+(?:le\s+|l'|the\s+|la\s+|fin\s+|début\s+)?$", re.I)
+
+_NUM = (
+    r"(?<![\w.,/:-])(?:\d{1,3}(?:(?:[ \u00a0\u202f]\d{3})+|(?:,\d{3})+|(?:\.\d{3}){1,})(?![\d])(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?)(?![\w/:]*\d)"
+)
+_NUM_RE = re.compile(_NUM)
+_WORD_NUMBER = re.compile(
+    r"(?<![\w-])(?:(?:" + "|".join(sorted(set(_WORDS["en"] + _WORDS["fr"]), key=len, reverse=True))
+    + r"|dozen|douzaine|half|demi|a(?=\s+(?:dozen|million|billion|thousand|hundred|decade|year|month|week|day))"
+    + r"|an(?=\s+(?:hour|extra))|a(?=-))(?:[\s-](?:et[\s-])?(?:and\s)?)?)+(?![\w'’])",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How a claimed quantity fares against one found in evidence, with a sentence saying why."""
+
+    outcome: str
+    error: float | None
+    explanation: str
+
+
+def _to_float(token: str, lang: str) -> float:
+    t = token.replace("\u00a0", " ").replace("\u202f", " ")
+    if re.fullmatch(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?", t):
+        t = t.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", t):
+        return float(t.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", t) and (lang == "fr" or t.count(".") > 1):
+        return float(t.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t) and lang == "fr":
+        return float(t.replace(".", ""))
+    return float(t.replace(",", "."))
+
+
+def _words_to_number(words: str, lang: str) -> float | None:
+    w = words.strip().lower().replace("-", " ")
+    w = re.sub(r"\s+", " ", w)
+    if w in _SPECIAL_NUMBERS:
+        return float(_SPECIAL_NUMBERS[w])
+    if w in ("half a", "half an"):
+        return 0.5
+    first, _, rest = w.partition(" ")
+    if first in ("a", "an", "un", "une") and rest:
+        return _words_to_number(rest, lang)
+    for try_lang in (lang, "en" if lang == "fr" else "fr"):
+        try:
+            return float(text2num(w, try_lang))
+        except ValueError:
+            continue
+    return None
+
+
+def _singular(word: str, lang: str) -> str:
+    w = word.lower().strip(".,;:()\"'’")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if lang == "en" and w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("s") and len(w) > 3 and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def _count_unit(after: str, lang: str) -> str | None:
+    tokens = re.findall(r"[\w'’-]+|\(", after)[:7]
+    for tok in tokens[:6]:
+        tok = re.sub(r"^[dl]['’]", "", tok)
+        if _GPU.match(tok.strip("()")) or tok.lower().startswith("gpu"):
+            return "gpu"
+    tokens = tokens[:5]
+    for tok in tokens:
+        low = tok.lower().strip("()")
+        if low in ("d'", "d’") or low.startswith(("d'", "d’")):
+            low = low[2:]
+            if not low:
+                continue
+        if low in _NOUN_SKIP or low in ("(",):
+            continue
+        if low in _NOT_NOUN or low.rstrip(".") in MONTHS or not re.match(r"^[a-zàâçéèêëîïôûùüÿœ][\w-]*$", low):
+            return None
+        if re.match(r"^h\d{3}s?$", low):
+            return _singular(low, lang)
+        return _singular(low, lang)
+    return None
+
+
+def _hedge_before(text: str, start: int) -> tuple[str | None, int]:
+    window = text[max(0, start - 40) : start]
+    for regex, label in _HEDGE_RE:
+        m = regex.search(window)
+        if m:
+            return label, start - (len(window) - m.start()) + (1 if m.group()[:1] in " ('’" else 0)
+    return None, start
+
+
+def _resolve_month(month: int, ref: date) -> str:
+    year = ref.year if month <= ref.month else ref.year - 1
+    return f"{year}-{month:02d}"
+
+
+def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for kind, regex in _DATE_PATTERNS:
+        for m in regex.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            value = _date_value(kind, m, lang, ref, text)
+            if value is None:
+                continue
+            start = m.start()
+            approx = None
+            h = _DATE_HEDGE.search(text[max(0, start - 20) : start])
+            if h:
+                approx = "since" if h.group("since") else "before" if h.group("before") else "after"
+                start -= len(text[max(0, start - 20) : start]) - h.start()
+            if kind in ("rel",) and re.search(r"early|earlier|début|plus tôt", m.group(), re.I):
+                approx = "about"
+            taken.append((m.start(), m.end()))
+            found.append(Quantity(value=value, unit="date", kind="date", approx=approx,
+                                  text=text[start : m.end()], span=(start, m.end())))
+    return found
+
+
+def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) -> str | None:
+    g = m.groupdict()
+    if kind == "iso":
+        return f"{g['y']}-{g['m']}-{g['d']}"
+    if kind == "slash":
+        a, b = int(g["a"]), int(g["b"])
+        day, month = (a, b) if lang == "fr" or a > 12 else (b, a)
+        return f"{g['y']}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+    if kind in ("dmy", "mdy"):
+        month = MONTHS.get(g["mon"].lower().rstrip("."))
+        day = int(g["d"])
+        if month is None or not 1 <= day <= 31:
+            return None
+        if g.get("y"):
+            return f"{g['y']}-{month:02d}-{day:02d}"
+        if ref is None:
+            return None
+        year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+        return f"{year}-{month:02d}-{day:02d}"
+    if kind == "my":
+        month = MONTHS.get(g["mon"].lower().rstrip("."))
+        return f"{g['y']}-{month:02d}" if month else None
+    if kind == "yq":
+        return g["y"]
+    if kind == "rel":
+        if ref is None:
+            return None
+        rel = g["rel"].lower().replace("’", "'")
+        if rel in ("yesterday", "hier"):
+            return (ref - timedelta(days=1)).isoformat()
+        if rel in ("today", "aujourd'hui"):
+            return ref.isoformat()
+        if rel in ("last month", "le mois dernier"):
+            first = ref.replace(day=1) - timedelta(days=1)
+            return f"{first.year}-{first.month:02d}"
+        if any(w in rel for w in ("last", "dernière", "dernier", "passé", "previous")):
+            return str(ref.year - 1)
+        if "next" in rel:
+            return str(ref.year + 1)
+        return str(ref.year)
+    if kind == "wd":
+        if ref is None:
+            return None
+        back = (ref.weekday() - WEEKDAYS[g["wd"].lower()]) % 7
+        return (ref - timedelta(days=back)).isoformat()
+    if kind == "mon":
+        if ref is None:
+            return None
+        month = MONTHS[g["mon"].lower()]
+        if g["mon"].lower() in ("mar", "may", "jun", "jan", "dec", "oct", "nov", "sep", "aug", "apr", "feb", "jul") and g["mon"][0].islower() and lang == "en":
+            return None
+        return _resolve_month(month, ref)
+    if kind == "y":
+        # A year right after a capitalised product name is a model number ("Boeing 737" is not, 2023 is).
+        return g["y"]
+    return None
+
+
+def _unit_after(after: str, lang: str) -> tuple[str, str | None, float, int] | None:
+    """(kind, unit, factor, length) of the unit that follows a number, or None."""
+    a = after
+    m = re.match(r"^[\s\u00a0\u202f-]*", a)
+    lead = m.end() if m else 0
+    rest = a[lead:]
+    low = rest.lower()
+    if low.startswith("%"):
+        return "percent", "%", 1.0, lead + 1
+    m = re.match(r"^(?:percent|per cent|pour cent|pour-cent)\b", low)
+    if m:
+        return "percent", "%", 1.0, lead + m.end()
+    for table, kind in ((_AREA, "area"), (_RATE, "data_rate"), (_POWER, "power"), (_DURATION, "duration")):
+        for name in sorted(table, key=len, reverse=True):
+            if low.startswith(name) and (len(low) == len(name) or not low[len(name)].isalnum()):
+                if kind == "duration" and name == "h" and re.match(r"^h\s*\d", low):
+                    return None
+                unit = {"area": "sq ft", "data_rate": "Gb/s", "power": "MW", "duration": "day"}[kind]
+                return kind, unit, table[name], lead + len(name)
+    return None
+
+
+def _numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    spans: list[tuple[int, int, float, bool]] = []
+    for m in _NUM_RE.finditer(text):
+        spans.append((m.start(), m.end(), _to_float(m.group(), lang), True))
+    for m in _WORD_NUMBER.finditer(text):
+        words = m.group().strip(" -")
+        words = re.sub(r"[\s-]+(?:et|and)$", "", words)
+        value = _words_to_number(words, lang)
+        if value is None:
+            continue
+        end = m.start() + len(m.group().rstrip(" -"))
+        spans.append((m.start(), end, value, False))
+    spans.sort()
+    out: list[Quantity] = []
+    consumed_until = -1
+    for start, end, value, is_digit in spans:
+        if start < consumed_until or any(start < e and s < end for s, e in taken):
+            continue
+        q = _read_quantity(text, lang, start, end, value, is_digit)
+        if q is None:
+            continue
+        out.append(q)
+        consumed_until = q.span[1]
+    return out
+
+
+_ADDRESS = re.compile(r"^\s*(?:,\s*)?(?:rue|avenue|boulevard|(?:[A-Z][\w.]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane)\b)")
+
+
+def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_digit: bool) -> Quantity | None:
+    token = text[start:end]
+    after = text[end:]
+    before = text[:start]
+    low_token = token.lower().strip()
+    article_only = low_token in ("a", "an", "un", "une", "one", "half", "demi")
+    # scale: million, milliard, k, M, bn
+    scale = 1.0
+    m = re.match(r"^(?:[\s\u00a0\u202f-]*)(thousand|mille|millions?|milliards?|billions?|trillions?|bn|mn|mds?|[kKMB])(?![\w])",
+                 after)
+    if m and (is_digit or m.group(1).lower() not in ("k", "m", "b")):
+        s = m.group(1)
+        if s in ("M", "B", "k", "K") and not is_digit:
+            s = ""
+        if s:
+            scale = _SCALE[s.lower()]
+            end += m.end()
+            after = text[end:]
+    if low_token == "half" and re.match(r"^\s*a\s+(million|billion|dozen)", after, re.I):
+        mm = re.match(r"^\s*a\s+(million|billion|dozen)", after, re.I)
+        scale = {"million": 1e6, "billion": 1e9, "dozen": 12}[mm.group(1).lower()]
+        end += mm.end()
+        after = text[end:]
+    if re.match(r"^\s+(?:de|d'|d’|of)\s*(?:douzaine|dozen)", after):
+        return None
+    # time of day, ordinals, product names, addresses, "24 heures sur 24", "24/7"
+    if re.match(r"^\s*(?:h\s*\d|:\d|/\d|e\b|er\b|ème\b|th\b|st\b|nd\b|rd\b)", after):
+        return None
+    if re.match(r"^\s*heures?\s+sur\s+24", after) or re.match(r"^\s*jours?\s+sur\s+7", after):
+        return None
+    if is_digit and _ADDRESS.match(after):
+        return None
+    prev_word = re.search(r"(?:[ld]['’])?([\w-]+)\s*$", before)
+    if re.search(r"\d\s*h\s*$", before):
+        return None
+    if is_digit and scale == 1.0 and prev_word and re.match(r"^(?:épisode|episode|ep|no|numéro|page|chapter|chapitre|phase|version|v)$", prev_word.group(1), re.I):
+        return None
+    value *= scale
+    if article_only and scale == 1.0:
+        # "un", "a", "one" count only before a unit: "un an", "a dozen", "one million", "a 19-day"
+        unit = _unit_after(after, lang)
+        if low_token in ("a", "an") and not re.match(r"^\s*(?:dozen|decade|year|month|week|day|billion|million|thousand)\b", after, re.I):
+            return None
+        if unit is None and not re.match(r"^\s*(?:dozen|douzaine|décennie|decade)", after, re.I):
+            if low_token != "one":
+                return None
+    # hedge before
+    approx, hstart = _hedge_before(text, start)
+    qstart = hstart if approx else start
+    # money: sign before
+    sign = re.search(r"(US\$|\$|€|£)\s*$", before)
+    currency = None
+    if sign:
+        currency = _CURRENCY_SIGN[sign.group(1).lower()]
+        qstart = min(qstart, sign.start()) if not approx else qstart
+        if not approx:
+            approx, hstart = _hedge_before(text, sign.start())
+            qstart = hstart if approx else sign.start()
+    if currency is None:
+        m = re.match(r"^\s*(?:M\$|\$|€|£|(?:de |d'|d’|of )?(?:dollars?|euros?|livres sterling|pounds?)\b|USD\b|EUR\b|GBP\b)", after, re.I)
+        if m:
+            word = m.group().strip().lower()
+            word = re.sub(r"^(?:de |d'|d’|of )", "", word)
+            if word == "m$":
+                value *= 1e6 if scale == 1.0 else 1.0
+                currency = "USD"
+            else:
+                currency = _CURRENCY_SIGN.get(word) or _CURRENCY_WORD.get(word.split()[0])
+            end += m.end()
+            after = text[end:]
+    if currency:
+        return _finish(text, qstart, end, value, currency, "money", approx, lang)
+    # multipliers: dix fois, 10x, multiplied by ten
+    if re.match(r"^\s*(?:fois|times)\b", after, re.I):
+        m = re.match(r"^\s*(?:fois|times)\b", after, re.I)
+        return _finish(text, qstart, end + m.end(), value, "x", "multiplier", approx, lang)
+    if re.match(r"^x\b", after) and is_digit:
+        return _finish(text, qstart, end + 1, value, "x", "multiplier", approx, lang)
+    if re.search(r"(?:multipli\w*\s+par|multiplied\s+by|by a factor of)\s*$", before, re.I):
+        return _finish(text, qstart, end, value, "x", "multiplier", approx, lang)
+    unit = _unit_after(after, lang)
+    if unit is None and re.match(r"^\s*(?:de |d'|d’|of )\s*", after):
+        unit2 = _unit_after(re.sub(r"^\s*(?:de |d'|d’|of )\s*", " ", after), lang)
+        if unit2 and unit2[0] in ("area", "power", "duration"):
+            skip = re.match(r"^\s*(?:de |d'|d’|of )\s*", after).end()
+            unit = (unit2[0], unit2[1], unit2[2], skip + unit2[3] - 1)
+    if unit:
+        kind, unit_name, factor, length = unit
+        new_end = end + length
+        approx2 = approx
+        post = _POST_HEDGE.match(text[new_end:])
+        if post and approx2 is None:
+            approx2 = "at least" if re.search(r"more|plus", post.group()) else "about"
+            new_end += post.end()
+        # range: "8 to 50 MW" handled when the first number had no unit; here check "8-50 MW" form below
+        return _finish(text, qstart, new_end, value * factor, unit_name, kind, approx2, lang)
+    # range: X (to|à|-|and|et) Y unit
+    rm = re.match(r"^\s*(?:-|–|to|à|and|et)\s*(\d+(?:[.,]\d+)?)(?![\d])", after)
+    if rm and is_digit:
+        second_end = end + rm.end()
+        second = _to_float(rm.group(1), lang)
+        tail = text[second_end:]
+        unit = _unit_after(tail, lang)
+        lead = re.search(r"(?:between|entre|from|de|d')\s*$", before, re.I)
+        if unit or lead:
+            if unit:
+                kind, unit_name, factor, length = unit
+                rstart = lead.start() if lead else qstart
+                return Quantity(value=value * factor, unit=unit_name, kind=kind, approx="range",
+                                text=text[rstart : second_end + length], span=(rstart, second_end + length),
+                                upper=second * factor)
+    # count
+    if is_digit and scale == 1.0 and 1900 <= value <= 2099 and float(value).is_integer():
+        return None
+    if is_digit and scale == 1.0 and prev_word and prev_word.group(1)[:1].isupper() and not re.match(
+            r"^(?:Plus|Over|About|Some|More|Around|Nearly|Almost|Environ|Près|Quelque|Les|The|Des|De|Of|All|Toutes|Tous)$",
+            prev_word.group(1)) and text[start - 1 : start] == " ":
+        nxt = re.match(r"^\s*([\w-]+)", after)
+        if not nxt or nxt.group(1)[:1].isupper() or nxt.group(1).lower() in _NOT_NOUN:
+            return None
+    noun_text = re.sub(r"^-", " ", after)
+    count_unit = _count_unit(noun_text, lang)
+    if count_unit is None and scale == 1.0 and not is_digit and low_token not in ("dozen", "douzaine"):
+        return None
+    if count_unit is None and scale == 1.0 and is_digit:
+        return None  # a bare number with nothing counted is a label, not a claim
+    if re.match(r"^\s*(?:de\s+|of\s+)?(?:douzaine|dozen)", after, re.I):
+        return None
+    return _finish(text, qstart, end, value, count_unit, "count", approx, lang)
+
+
+def _finish(text: str, start: int, end: int, value: float, unit: str | None, kind: str, approx: str | None,
+            lang: str) -> Quantity:
+    if approx is None:
+        post = _POST_HEDGE.match(text[end:])
+        if post:
+            approx = "at least" if re.search(r"more|plus", post.group()) else "about"
+            end += post.end()
+    value = float(value)
+    return Quantity(value=int(value) if value.is_integer() and kind != "duration" and abs(value) < 1e15 else value,
+                    unit=unit, kind=kind, approx=approx, text=text[start:end].strip(), span=(start, end))
+
+
+def _multiplier_words(text: str) -> list[Quantity]:
+    out = []
+    for m in re.finditer(r"\b(" + "|".join(list(_MULTIPLIER_WORDS) + list(_FOLD)) + r"|(?:\w+-fold))\b", text, re.I):
+        word = m.group(1).lower()
+        if word in _MULTIPLIER_WORDS:
+            value = _MULTIPLIER_WORDS[word]
+        elif word in _FOLD:
+            value = _FOLD[word]
+        else:
+            v = _words_to_number(word[: -len("-fold")], "en")
+            if v is None:
+                continue
+            value = v
+        approx, start = _hedge_before(text, m.start())
+        out.append(Quantity(value=value, unit="x", kind="multiplier", approx=approx,
+                            text=text[start if approx else m.start() : m.end()], span=(start if approx else m.start(), m.end())))
+    return out
+
+
+def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list[Quantity]:
+    """Every quantity in text, in reading order, normalised to base units.
+
+    Args:
+        text: a sentence or passage.
+        lang: "fr" or "en"; decides number words and decimal commas.
+        ref_date: the article's date, against which "mercredi" or "in October" resolve;
+            without it such expressions are skipped rather than guessed.
+    """
+    dates = _dates(text, lang, ref_date)
+    multipliers = _multiplier_words(text)
+    taken = [d.span for d in dates] + [q.span for q in multipliers]
+    numbers = _numbers(text, lang, taken)
+    found = dates + multipliers + [
+        n for n in numbers if not any(n.span[0] < e and s < n.span[1] for s, e in taken)
+    ]
+    # "8 MW" inside a range or a date would double count: keep the longest of overlapping spans.
+    found.sort(key=lambda q: (q.span[0], -(q.span[1] - q.span[0])))
+    result: list[Quantity] = []
+    for q in found:
+        if result and q.span[0] < result[-1].span[1]:
+            continue
+        result.append(q)
+    return result
+
+
+# --- comparison ---------------------------------------------------------------------------
+
+SUPPORT_TOL = {"duration": 0.10}
+DEFAULT_SUPPORT_TOL = 0.05
+PARTLY_TOL = 0.35
+ABOUT = 0.15
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Same kind, and for counts and money the same thing counted or the same currency."""
+    if a.kind != b.kind:
+        return False
+    if a.kind in ("count", "money") and a.unit and b.unit:
+        return a.unit == b.unit
+    return True
+
+
+def _interval(q: Quantity) -> tuple[float, float, bool, bool]:
+    """(low, high, low_open, high_open) for a number with its hedge."""
+    v = float(q.value)
+    a = q.approx
+    if a == "more than":
+        return v, math.inf, True, True
+    if a == "at least":
+        return v, math.inf, False, True
+    if a == "less than":
+        return 0.0, v, False, True
+    if a in ("at most", "up to"):
+        return 0.0, v, False, False
+    if a == "about":
+        return v * (1 - ABOUT), v * (1 + ABOUT), False, False
+    if a == "range" and q.upper is not None:
+        return v, float(q.upper), False, False
+    return v, v, False, False
+
+
+def _rel(a: float, b: float) -> float:
+    return abs(a - b) / abs(b) if b else (0.0 if a == b else math.inf)
+
+
+def _date_parts(value: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in str(value).split("-"))
+
+
+def compare(claimed: Quantity, found: Quantity) -> Comparison:
+    """Whether found supports, partly supports or refutes claimed, by the bands in the module docstring."""
+    if not comparable(claimed, found):
+        return Comparison("unrelated", None, f"{format_quantity(claimed)} and {format_quantity(found)} measure different things")
+    if claimed.kind == "date":
+        return _compare_dates(claimed, found)
+    c_lo, c_hi, c_lo_open, c_hi_open = _interval(claimed)
+    f_lo, f_hi, _, _ = _interval(found)
+    both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
+    support_tol = SUPPORT_TOL.get(claimed.kind, DEFAULT_SUPPORT_TOL)
+    if claimed.approx is None and found.approx in (None, "about"):
+        f = float(found.value)
+        err = _rel(float(claimed.value), f)
+        if found.approx == "about":
+            err = max(0.0, err - ABOUT)
+        return _band(err, support_tol, both)
+    inside = (c_lo < f_lo or (c_lo == f_lo and not c_lo_open) or (c_lo == f_lo == f_hi and not c_lo_open)) and (
+        f_hi < c_hi or (f_hi == c_hi and not c_hi_open)
+    )
+    if claimed.approx == "more than" and found.approx == "at least" and f_lo == c_lo:
+        inside = True
+    if inside:
+        return Comparison("supports", 0.0, f"{both}: within the claim")
+    if f_hi < c_lo or f_lo > c_hi or (f_hi == c_lo and c_lo_open) or (f_lo == c_hi and c_hi_open):
+        edge = c_lo if f_hi <= c_lo else c_hi
+        point = f_hi if f_hi <= c_lo else f_lo
+        err = _rel(edge, point) if math.isfinite(edge) else math.inf
+        outcome = _band(err, support_tol, both)
+        return outcome if outcome.outcome != "supports" else Comparison("partly", err, outcome.explanation)
+    return Comparison("partly", None, f"{both}: overlaps the claim only in part")
+
+
+def _band(err: float, support_tol: float, both: str) -> Comparison:
+    pct = f"{err:.0%}" if math.isfinite(err) else "far"
+    if err <= support_tol:
+        return Comparison("supports", err, f"{both}: match" + (f" within {pct}" if err > 0 else ""))
+    if err <= PARTLY_TOL:
+        return Comparison("partly", err, f"{both}: off by {pct}")
+    return Comparison("refutes", err, f"{both}: off by {pct}")
+
+
+def _compare_dates(claimed: Quantity, found: Quantity) -> Comparison:
+    c, f = _date_parts(str(claimed.value)), _date_parts(str(found.value))
+    n = min(len(c), len(f))
+    both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
+    if c[:n] == f[:n]:
+        return Comparison("supports", 0.0, f"{both}: same date")
+    if n == 3:
+        gap = abs((date(*c) - date(*f)).days)
+        if gap == 1:
+            return Comparison("partly", None, f"{both}: one day apart")
+    if claimed.approx == "before" and c[:n] > f[:n]:
+        return Comparison("supports", None, f"{both}: before, as claimed")
+    if claimed.approx == "after" and c[:n] < f[:n]:
+        return Comparison("supports", None, f"{both}: after, as claimed")
+    return Comparison("refutes", None, f"{both}: different dates")
+
+
+_MONTH_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+
+
+def _num(v: float) -> str:
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_quantity(q: Quantity) -> str:
+    """A quantity as an analyst would write it: "3 months (about 91 days)", "more than 1,000,000 GPUs"."""
+    hedge = f"{q.approx} " if q.approx and q.approx not in ("range",) else ""
+    if q.kind == "date":
+        parts = _date_parts(str(q.value))
+        if len(parts) == 1:
+            text = str(parts[0])
+        elif len(parts) == 2:
+            text = f"{_MONTH_EN[parts[1] - 1]} {parts[0]}"
+        else:
+            text = f"{parts[2]} {_MONTH_EN[parts[1] - 1]} {parts[0]}"
+        return hedge + text
+    v = float(q.value)
+    upper = f"–{_num(q.upper)}" if q.approx == "range" and q.upper is not None else ""
+    if q.kind == "duration":
+        days = v
+        for name, size in (("year", YEAR_DAYS), ("month", MONTH_DAYS), ("week", 7.0)):
+            n = days / size
+            if n >= 1 and abs(n - round(n)) < 0.02 and size > 1:
+                r = round(n)
+                return f"{hedge}{r} {name}{'s' if r != 1 else ''} (about {round(days):,} days)"
+        if days < 1:
+            return f"{hedge}{_num(round(days * 1440))} minutes"
+        return f"{hedge}{_num(round(days, 1))}{upper} day{'s' if days != 1 else ''}"
+    if q.kind == "money":
+        sym = {"USD": "$", "EUR": "€", "GBP": "£"}.get(q.unit or "", (q.unit or "") + " ")
+        for name, size in (("billion", 1e9), ("million", 1e6)):
+            if v >= size:
+                return f"{hedge}{sym}{_num(v / size)} {name}"
+        return f"{hedge}{sym}{_num(v)}"
+    if q.kind == "percent":
+        return f"{hedge}{_num(v)}{upper}%"
+    if q.kind == "multiplier":
+        return f"{hedge}×{_num(v)}"
+    unit = {"power": " MW", "area": " sq ft", "data_rate": " Gb/s"}.get(q.kind, "")
+    if q.kind == "count" and q.unit:
+        unit = " " + (q.unit.upper() if q.unit == "gpu" else q.unit) + ("s" if v != 1 else "")
+    return f"{hedge}{_num(v)}{upper}{unit}"
+
+
+__all__ = ["Comparison", "comparable", "compare", "format_quantity", "parse_quantities"]

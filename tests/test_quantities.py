@@ -1,0 +1,184 @@
+"""Quantity parsing and comparison: examples in both languages plus property-based invariants."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factcheck.quantities import compare, format_quantity, parse_quantities
+from factcheck.types import Quantity
+
+pytestmark = pytest.mark.unit
+REF = date(2024, 12, 5)
+
+
+def one(text: str, lang: str, ref: date | None = None) -> Quantity:
+    found = parse_quantities(text, lang, ref)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "unit", "kind", "approx"),
+    [
+        ("xAI vise plus d'un million de GPU.", "fr", 1_000_000, "gpu", "count", "more than"),
+        ("Il dispose de 100 000 GPU Nvidia.", "fr", 100_000, "gpu", "count", None),
+        ("Il dispose de 100\u202f000 GPU Nvidia.", "fr", 100_000, "gpu", "count", None),
+        ("Colossus has 100,000 Nvidia GPUs.", "en", 100_000, "gpu", "count", None),
+        ("Le constructeur a vendu 100.000 véhicules.", "fr", 100_000, "véhicule", "count", None),
+        ("Some 300 people attended.", "en", 300, "person", "count", "about"),
+        ("Construit en trois mois.", "fr", 91.32, "day", "duration", None),
+        ("Built in 122 days.", "en", 122, "day", "duration", None),
+        ("The build took less than five months.", "en", 152.2, "day", "duration", "less than"),
+        ("TVA approved 150 MW.", "en", 150, "MW", "power", None),
+        ("La puissance atteindra 1,2 GW.", "fr", 1200, "MW", "power", None),
+        ("La TVA a accordé 150 mégawatts.", "fr", 150, "MW", "power", None),
+        ("The plant covers 785,000 sq ft.", "en", 785_000, "sq ft", "area", None),
+        ("Le bâtiment couvre environ 73 000 m².", "fr", 785_764.7, "sq ft", "area", "about"),
+        ("Phoenix paid $35 million.", "en", 35_000_000, "USD", "money", None),
+        ("Tesla dépensera plus d'un milliard de dollars.", "fr", 1e9, "USD", "money", "more than"),
+        ("The startup raised €6bn.", "en", 6e9, "EUR", "money", None),
+        ("Le débit atteint 95 %.", "fr", 95, "%", "percent", None),
+        ("Costs fell by 12.5 per cent.", "en", 12.5, "%", "percent", None),
+        ("Colossus sera dix fois plus grand.", "fr", 10, "x", "multiplier", None),
+        ("The expansion would be roughly tenfold.", "en", 10, "x", "multiplier", "about"),
+        ("Nvidia shipped 3.76M GPUs.", "en", 3_760_000, "gpu", "count", None),
+        ("Le superordinateur compte 100k GPU.", "fr", 100_000, "gpu", "count", None),
+    ],
+)
+def test_parses_each_kind_in_both_languages(text, lang, value, unit, kind, approx):
+    q = one(text, lang)
+    assert (q.unit, q.kind, q.approx) == (unit, kind, approx)
+    assert q.value == pytest.approx(value, rel=1e-3)
+    assert text[q.span[0] : q.span[1]] == q.text
+
+
+def test_ranges_keep_both_ends():
+    for text, lang in (("between 8 and 50 MW", "en"), ("de 8 à 50 MW", "fr"), ("The turbines draw 8-50 MW.", "en")):
+        q = one(text, lang)
+        assert (q.value, q.upper, q.approx, q.kind) == (8, 50, "range", "power")
+    two = parse_quantities("Power went from 8 MW to 50 MW.", "en")
+    assert [q.value for q in two] == [8, 50] and all(q.approx is None for q in two)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["H100 and H200 GPUs power the cluster.", "The BG2 podcast, Ep17, featured Huang.", "The site is at 3231 Paul R. Lowry Road.",
+     "Training started at about 4:20 a.m.", "The Chamber promised 24/7 concierge service.", "La puce X1 sera fabriquée par TSMC.",
+     "Un service de conciergerie 24 heures sur 24.", "Grok 3 was trained on Colossus.", "Des centaines de camions."],
+)
+def test_model_names_addresses_and_times_are_not_quantities(text):
+    assert parse_quantities(text, "en" if text[0] in "HTG" else "fr") == []
+
+
+def test_relative_dates_resolve_against_the_article_date_and_only_then():
+    assert one("L'annonce a été faite mercredi.", "fr", REF).value == "2024-12-04"
+    assert one("In October, Huang praised it.", "en", REF).value == "2024-10"
+    assert one("Construit au début de l'année.", "fr", REF).value == "2024"
+    assert one("The facility opened last year.", "en", REF).value == "2023"
+    assert parse_quantities("L'annonce a été faite mercredi.", "fr") == []
+    assert parse_quantities("In October, Huang praised it.", "en") == []
+
+
+def test_dates_at_every_granularity_and_with_since():
+    assert one("Le 4 décembre 2024 à Memphis.", "fr").value == "2024-12-04"
+    assert one("on Aug. 19, 2021", "en").value == "2021-08-19"
+    assert one("in October 2024", "en").value == "2024-10"
+    since = one("Musk travaille depuis 2023 sur Dojo.", "fr")
+    assert (since.value, since.approx) == ("2023", "since")
+
+
+def Q(value, kind="count", unit="gpu", approx=None, upper=None):  # noqa: N802
+    return Quantity(value=value, unit=unit, kind=kind, approx=approx, upper=upper)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "found", "outcome"),
+    [
+        (Q(91.32, "duration", "day"), Q(122, "duration", "day"), "partly"),
+        (Q(730.5, "duration", "day"), Q(122, "duration", "day"), "refutes"),
+        (Q(19, "duration", "day"), Q(122, "duration", "day"), "refutes"),
+        (Q(152.2, "duration", "day", "less than"), Q(122, "duration", "day"), "supports"),
+        (Q(1e6, approx="more than"), Q(1e6, approx="at least"), "supports"),
+        (Q(1e6, approx="more than"), Q(200_000), "refutes"),
+        (Q(100_000, approx="about"), Q(100_000), "supports"),
+        (Q(100_000), Q(100_000), "supports"),
+        (Q(100_000), Q(200_000), "refutes"),
+        (Q(10, "multiplier", "x"), Q(10, "multiplier", "x", "about"), "supports"),
+        (Q(10, "multiplier", "x"), Q(2, "multiplier", "x"), "refutes"),
+        (Q("2023", "date", "date", "since"), Q("2019", "date", "date"), "refutes"),
+        (Q("2024", "date", "date"), Q("2024-07-22", "date", "date"), "supports"),
+        (Q("2024-12-04", "date", "date"), Q("2024-12-05", "date", "date"), "partly"),
+        (Q(100_000), Q(100_000, unit="home"), "unrelated"),
+        (Q(150, "power", "MW"), Q(150, "duration", "day"), "unrelated"),
+    ],
+)
+def test_comparison_bands(claimed, found, outcome):
+    assert compare(claimed, found).outcome == outcome
+
+
+def test_explanation_names_both_sides():
+    result = compare(Q(91.32, "duration", "day"), Q(122, "duration", "day"))
+    assert "3 months (about 91 days)" in result.explanation and "122 days" in result.explanation
+    assert "25%" in result.explanation
+
+
+def test_format_quantity():
+    assert format_quantity(Q(1_000_000, approx="more than")) == "more than 1,000,000 GPUs"
+    assert format_quantity(Q(35e6, "money", "USD")) == "$35 million"
+    assert format_quantity(Q("2024-12", "date", "date")) == "December 2024"
+
+
+# --- properties ------------------------------------------------------------------------
+
+GROUPINGS = {
+    "plain": lambda n: str(n),
+    "comma": lambda n: f"{n:,}",
+    "space": lambda n: f"{n:,}".replace(",", " "),
+    "narrow": lambda n: f"{n:,}".replace(",", "\u202f"),
+    "nbsp": lambda n: f"{n:,}".replace(",", "\u00a0"),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(min_value=2, max_value=999_999_999), style=st.sampled_from(sorted(GROUPINGS)))
+def test_any_grouping_parses_back_to_the_same_count(n, style):
+    if 1900 <= n <= 2099:
+        n += 1000  # a bare number in that span reads as a year, by design
+    lang = "fr" if style in ("space", "narrow", "nbsp") else "en"
+    q = one(f"The cluster has {GROUPINGS[style](n)} GPUs.", lang)
+    assert q.value == n and q.kind == "count"
+
+
+@settings(max_examples=100, deadline=None)
+@given(n=st.integers(min_value=1, max_value=999), scale=st.sampled_from([("k", 1e3), (" million", 1e6), (" billion", 1e9)]))
+def test_scaled_numbers_parse_back(n, scale):
+    word, factor = scale
+    q = one(f"The plan calls for {n}{word} GPUs.", "en")
+    assert q.value == pytest.approx(n * factor)
+
+
+UNITS = {"days": 1.0, "weeks": 7.0}
+
+
+@settings(max_examples=100, deadline=None)
+@given(claimed_weeks=st.integers(min_value=1, max_value=200), found_weeks=st.integers(min_value=1, max_value=200))
+def test_comparison_does_not_change_under_unit_conversion(claimed_weeks, found_weeks):
+    in_weeks = compare(one(f"built in {claimed_weeks} weeks", "en"), one(f"built in {found_weeks} weeks", "en"))
+    in_days = compare(one(f"built in {claimed_weeks * 7} days", "en"), one(f"built in {found_weeks * 7} days", "en"))
+    assert in_weeks.outcome == in_days.outcome
+
+
+@settings(max_examples=150, deadline=None)
+@given(bound=st.integers(min_value=10, max_value=10**7), frac=st.floats(min_value=0.05, max_value=0.95),
+       hedge=st.sampled_from(["less than", "at most", "up to"]))
+def test_values_inside_an_upper_bound_support_and_far_outside_refute(bound, frac, hedge):
+    claimed = Q(bound, approx=hedge)
+    assert compare(claimed, Q(round(bound * frac) or 1)).outcome == "supports"
+    assert compare(claimed, Q(bound * 3)).outcome == "refutes"
+    lower = Q(bound, approx="more than")
+    assert compare(lower, Q(bound * 2)).outcome == "supports"
+    assert compare(lower, Q(max(1, round(bound * 0.5)))).outcome == "refutes"
