@@ -92,7 +92,9 @@ if "results" not in st.session_state:
 else:
     article, verdicts = st.session_state.results
     if not verdicts:
-        st.warning("No check-worthy claims found: nothing in this text gives a number, a date, a quote or a named fact.")
+        st.warning(
+            "No check-worthy claims found: nothing in this text gives a number, a date, a quote or a named fact."
+        )
     else:
         counts = Counter(str(v.label) for v in verdicts)
         left, right = st.columns([2, 3])

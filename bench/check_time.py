@@ -54,14 +54,19 @@ def main() -> None:
             out = subprocess.run([py, "-c", warm, str(SAMPLE)], cwd=ROOT, env=env, check=True, capture_output=True)
             runs["warm"].append(float(out.stdout.decode().strip().splitlines()[-1]))
     median = {k: round(statistics.median(v), 2) for k, v in runs.items()}
-    print(json.dumps({
-        "machine": f"{platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}",
-        "embedder": os.environ.get("FACTCHECK_EMBEDDER", "use-multilingual"),
-        "repeat": args.repeat,
-        "median_seconds": median,
-        "runs": {k: [round(x, 2) for x in v] for k, v in runs.items()},
-        "cold_over_warm": round(median["cold"] / median["warm"], 1),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "machine": f"{platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}",
+                "embedder": os.environ.get("FACTCHECK_EMBEDDER", "use-multilingual"),
+                "repeat": args.repeat,
+                "median_seconds": median,
+                "runs": {k: [round(x, 2) for x in v] for k, v in runs.items()},
+                "cold_over_warm": round(median["cold"] / median["warm"], 1),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -38,10 +38,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'factcheck' has no attribute {name!r}")
 
 
-if TYPE_CHECKING:
-    from factcheck.checker import FactChecker
-    from factcheck.claims import Article, read_article
-    from factcheck.config import Settings
-    from factcheck.errors import ConfigError, CorpusError, FactCheckError, InputError, StoreError
-    from factcheck.store import IndexReport
-    from factcheck.types import Claim, Evidence, Label, Quantity, Stance, Verdict
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
+    from factcheck.checker import FactChecker  # noqa: F401
+    from factcheck.claims import Article, read_article  # noqa: F401
+    from factcheck.config import Settings  # noqa: F401
+    from factcheck.errors import ConfigError, CorpusError, FactCheckError, InputError, StoreError  # noqa: F401
+    from factcheck.store import IndexReport  # noqa: F401
+    from factcheck.types import Claim, Evidence, Label, Quantity, Stance, Verdict  # noqa: F401

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from factcheck.claims import Article, extract_claims, make_claim
+from factcheck.claims import Article, extract_claims, focus_clauses, make_claim
 from factcheck.config import Settings
 from factcheck.corpus import load_corpus
 from factcheck.embeddings import embedding_similarity, get_embedder
-from factcheck.retrieval import Retriever
+from factcheck.retrieval import RRF_K, Retriever
 from factcheck.stance import ComparatorStance
 from factcheck.store import IndexReport, Progress, VectorStore, make_client
-from factcheck.types import Claim, Verdict
+from factcheck.types import Claim, Passage, Verdict
 from factcheck.verdict import decide
 
 DEFAULT_TOPICAL = 0.3
+LATER_CONTEXT = 2
 
 
 class FactChecker:
@@ -59,7 +61,9 @@ class FactChecker:
             self._retriever = Retriever(self.store, hybrid=self.settings.hybrid)
         return self._retriever
 
-    def index(self, corpus_dir: Path | None = None, *, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+    def index(
+        self, corpus_dir: Path | None = None, *, rebuild: bool = False, progress: Progress | None = None
+    ) -> IndexReport:
         """Index the corpus incrementally, or from scratch with rebuild.
 
         Raises:
@@ -82,10 +86,38 @@ class FactChecker:
         """The check-worthy claims of an article."""
         return extract_claims(article)
 
+    def retrieve(self, claim: Claim, k: int) -> list[Passage]:
+        """Passages for the claim as written and for the claim without its key figure, best first."""
+        queries = [claim.text]
+        key = next((q for q in claim.quantities if q.kind == claim.kind), None)
+        if key is not None:
+            # The clauses around the key figure, with and without it: "built in three months"
+            # and "built in 122 days" are far apart to an embedder, "built in" is not.
+            focused = focus_clauses(claim, key)
+            bare = focused.replace(key.text, " ") if key.text else focused
+            queries += [focused, re.sub(r"\s+", " ", bare).strip()]
+        # Fused by rank, not score: each query's cosines live on their own scale.
+        best: dict[str, Passage] = {}
+        fused: dict[str, float] = {}
+        for query in queries:
+            for rank, p in enumerate(self.retriever.search(query, k=k)):
+                fused[p.chunk_id] = fused.get(p.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                if p.chunk_id not in best or p.score > best[p.chunk_id].score:
+                    best[p.chunk_id] = p
+        return sorted(best.values(), key=lambda p: -fused[p.chunk_id])
+
     def check_claim(self, claim: Claim, article_date: date | None = None) -> Verdict:
-        """Retrieve evidence for one claim, read each passage's stance, and decide."""
-        passages = self.retriever.search(claim.text, k=self.settings.top_k)
-        evidence = [self.stance.judge(claim, p, article_date) for p in passages]
+        """Retrieve evidence for one claim, read each passage's stance, and decide.
+
+        Passages published after the article do not take the place of earlier ones: the
+        top_k earliest-eligible passages are read, plus up to two later ones as context.
+        """
+        k = self.settings.top_k
+        passages = self.retrieve(claim, 2 * k)
+        current = [p for p in passages if not (article_date and p.published and p.published > article_date)]
+        later = [p for p in passages if p not in current]
+        chosen = current[:k] + later[:LATER_CONTEXT]
+        evidence = [self.stance.judge(claim, p, article_date) for p in chosen]
         return decide(claim, evidence)
 
     def check(self, article: Article, progress: Callable[[int, int], None] | None = None) -> list[Verdict]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 import frontmatter
 import yaml
@@ -25,38 +26,364 @@ MAX_ARTICLE_CHARS = 200_000
 
 _STOP = {
     "en": set(
-        "the a an of to in and is was were are be been has have had it its on for that this with as at by from "
-        "he she they their his her which who will would not but or also than more said says".split()
+        [
+            "the",
+            "a",
+            "an",
+            "of",
+            "to",
+            "in",
+            "and",
+            "is",
+            "was",
+            "were",
+            "are",
+            "be",
+            "been",
+            "has",
+            "have",
+            "had",
+            "it",
+            "its",
+            "on",
+            "for",
+            "that",
+            "this",
+            "with",
+            "as",
+            "at",
+            "by",
+            "from",
+            "he",
+            "she",
+            "they",
+            "their",
+            "his",
+            "her",
+            "which",
+            "who",
+            "will",
+            "would",
+            "not",
+            "but",
+            "or",
+            "also",
+            "than",
+            "more",
+            "said",
+            "says",
+        ]
     ),
     "fr": set(
-        "le la les un une des du de d l et est sont a ont été être il elle ils elles son sa ses leur leurs qui que "
-        "qu dans pour sur par avec au aux ce cette ces se ne pas plus mais ou où aussi selon".split()
+        [
+            "le",
+            "la",
+            "les",
+            "un",
+            "une",
+            "des",
+            "du",
+            "de",
+            "d",
+            "l",
+            "et",
+            "est",
+            "sont",
+            "a",
+            "ont",
+            "été",
+            "être",
+            "il",
+            "elle",
+            "ils",
+            "elles",
+            "son",
+            "sa",
+            "ses",
+            "leur",
+            "leurs",
+            "qui",
+            "que",
+            "qu",
+            "dans",
+            "pour",
+            "sur",
+            "par",
+            "avec",
+            "au",
+            "aux",
+            "ce",
+            "cette",
+            "ces",
+            "se",
+            "ne",
+            "pas",
+            "plus",
+            "mais",
+            "ou",
+            "où",
+            "aussi",
+            "selon",
+        ]
     ),
 }
 
 # Function words of languages factcheck does not read, so their text is refused, not misread.
 _FOREIGN = {
-    "de": set("der die das und ist wurde hat nicht ein eine mit auf für von zu den dem des im sich auch wird".split()),
-    "es": set("el los las y es fue con por para una del que se lo su al como más pero sus".split()),
-    "it": set("il lo gli della che è con per una del nel sono anche come più ma".split()),
-    "pt": set("o os as e é foi com por para uma do da que em não mais como seu sua".split()),
-    "nl": set("het een van en is dat op te zijn met voor niet aan er ook als".split()),
+    "de": set(
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "ist",
+            "wurde",
+            "hat",
+            "nicht",
+            "ein",
+            "eine",
+            "mit",
+            "auf",
+            "für",
+            "von",
+            "zu",
+            "den",
+            "dem",
+            "des",
+            "im",
+            "sich",
+            "auch",
+            "wird",
+        ]
+    ),
+    "es": set(
+        [
+            "el",
+            "los",
+            "las",
+            "y",
+            "es",
+            "fue",
+            "con",
+            "por",
+            "para",
+            "una",
+            "del",
+            "que",
+            "se",
+            "lo",
+            "su",
+            "al",
+            "como",
+            "más",
+            "pero",
+            "sus",
+        ]
+    ),
+    "it": set(
+        [
+            "il",
+            "lo",
+            "gli",
+            "della",
+            "che",
+            "è",
+            "con",
+            "per",
+            "una",
+            "del",
+            "nel",
+            "sono",
+            "anche",
+            "come",
+            "più",
+            "ma",
+        ]
+    ),
+    "pt": set(
+        [
+            "o",
+            "os",
+            "as",
+            "e",
+            "é",
+            "foi",
+            "com",
+            "por",
+            "para",
+            "uma",
+            "do",
+            "da",
+            "que",
+            "em",
+            "não",
+            "mais",
+            "como",
+            "seu",
+            "sua",
+        ]
+    ),
+    "nl": set(
+        ["het", "een", "van", "en", "is", "dat", "op", "te", "zijn", "met", "voor", "niet", "aan", "er", "ook", "als"]
+    ),
 }
 
 # Words that open sentences or headings with a capital but are not names.
 _NOT_NAMES = {
     w.lower()
-    for w in (
-        "The A An In On At By For From And But Or It Its This That These Those He She They We I You His Her Their "
-        "According After Before Since When While As If With Without Also However Meanwhile Earlier Later Today "
-        "Le La Les L Un Une Des Du De D En Au Aux Dans Pour Sur Par Avec Selon Après Avant Depuis Lorsque Quand "
-        "Il Elle Ils Elles On Nous Vous Je Ce Cette Ces Cet Son Sa Ses Leur Leurs Mais Ou Et Donc Or Ni Car "
-        "Cependant Toutefois Pourtant Ainsi Aucun Aucune Une Related Publicité PUBLICITÉ M Mr Mrs Ms Dr Mme "
-        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
-        "August September October November December Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche "
-        "Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre Décembre "
-        "PDG CEO IA AI GPU GPUs"
-    ).split()
+    for w in [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "From",
+        "And",
+        "But",
+        "Or",
+        "It",
+        "Its",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "You",
+        "His",
+        "Her",
+        "Their",
+        "According",
+        "After",
+        "Before",
+        "Since",
+        "When",
+        "While",
+        "As",
+        "If",
+        "With",
+        "Without",
+        "Also",
+        "However",
+        "Meanwhile",
+        "Earlier",
+        "Later",
+        "Today",
+        "Le",
+        "La",
+        "Les",
+        "L",
+        "Un",
+        "Une",
+        "Des",
+        "Du",
+        "De",
+        "D",
+        "En",
+        "Au",
+        "Aux",
+        "Dans",
+        "Pour",
+        "Sur",
+        "Par",
+        "Avec",
+        "Selon",
+        "Après",
+        "Avant",
+        "Depuis",
+        "Lorsque",
+        "Quand",
+        "Il",
+        "Elle",
+        "Ils",
+        "Elles",
+        "On",
+        "Nous",
+        "Vous",
+        "Je",
+        "Ce",
+        "Cette",
+        "Ces",
+        "Cet",
+        "Son",
+        "Sa",
+        "Ses",
+        "Leur",
+        "Leurs",
+        "Mais",
+        "Ou",
+        "Et",
+        "Donc",
+        "Or",
+        "Ni",
+        "Car",
+        "Cependant",
+        "Toutefois",
+        "Pourtant",
+        "Ainsi",
+        "Aucun",
+        "Aucune",
+        "Une",
+        "Related",
+        "Publicité",
+        "PUBLICITÉ",
+        "M",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Mme",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Lundi",
+        "Mardi",
+        "Mercredi",
+        "Jeudi",
+        "Vendredi",
+        "Samedi",
+        "Dimanche",
+        "Janvier",
+        "Février",
+        "Mars",
+        "Avril",
+        "Mai",
+        "Juin",
+        "Juillet",
+        "Août",
+        "Septembre",
+        "Octobre",
+        "Novembre",
+        "Décembre",
+        "PDG",
+        "CEO",
+        "IA",
+        "AI",
+        "GPU",
+        "GPUs",
+    ]
 }
 
 _ABBREVIATIONS = re.compile(
@@ -76,7 +403,7 @@ _NAME = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*)"
     r"(?:[ \t]+(?:(?:of|de|du|des|la|le|and|&)[ \t]+)?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*))*"
 )
-_PLACE_HINTS = {"memphis", "tennessee", "shelby county", "murray", "texas", "california", "paris", "france"}
+PLACES = {"memphis", "tennessee", "shelby county", "murray", "texas", "california", "paris", "france"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +441,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         pos = 0
         for end in _SENTENCE_END.finditer(line):
             before = line[: end.start() + 1]
-            if _ABBREVIATIONS.search(before.rstrip("\"»”’)")):
+            if _ABBREVIATIONS.search(before.rstrip('"»”’)')):
                 continue
-            if re.search(r"\d[.,]$", line[: end.end()]) and end.end() < len(line) and line[end.end() :][:2].strip()[:1].isdigit():
+            if (
+                re.search(r"\d[.,]$", line[: end.end()])
+                and end.end() < len(line)
+                and line[end.end() :][:2].strip()[:1].isdigit()
+            ):
                 continue
             spans.append((offset + pos, offset + end.end()))
             pos = end.end()
@@ -133,34 +464,54 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def find_entities(sentence: str) -> tuple[str, ...]:
-    """Capitalised spans that name organisations, people, places and products, in order."""
+def find_entities(sentence: str, known: set[str] | None = None) -> tuple[str, ...]:
+    """Capitalised spans that name organisations, people, places and products, in order.
+
+    A capital on a sentence's first word proves nothing, so a one-word name there is kept
+    only when it is in `known` (names the article capitalises mid-sentence), or, for a
+    standalone claim (known is None), when it is not a common sentence opener.
+    """
     found: list[str] = []
     for m in _NAME.finditer(sentence):
         words = m.group().strip(".,;:'’-").split()
-        while words and words[0].lower().strip(".") in _NOT_NAMES:
+        while words and (words[0].lower().strip(".") in _NOT_NAMES or re.match(r"^[LlDd]['’]\S", words[0])):
+            head = re.sub(r"^[LlDd]['’]", "", words[0])
+            if head != words[0] and head[:1].isupper() and head.lower() not in _NOT_NAMES:
+                words[0] = head
+                break
             words = words[1:]
         while words and words[-1].lower() in ("of", "de", "du", "des", "la", "le", "and", "&"):
             words = words[:-1]
         name = " ".join(words).rstrip(".")
         if len(name) < 2 or name.lower() in _NOT_NAMES or name.isdigit():
             continue
+        at_start = not sentence[: m.start()].strip(" \"«“'(")
+        if at_start and " " not in name and known is not None and name not in known and name[:1].isupper():
+            continue
         if name not in found:
             found.append(name)
     return tuple(found)
 
 
+def _known_names(text: str) -> set[str]:
+    """Words the text capitalises somewhere other than at a sentence start."""
+    names = set()
+    for m in re.finditer(r"(?<=[\w,;:)»”] )(?:[A-Z][\w-]+|[a-z]{1,3}[A-Z][\w-]*)", text):
+        names.add(m.group())
+    return names
+
+
 def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[str, ...]) -> str:
     """The kind of fact a claim turns on, which decides how evidence is compared with it."""
-    if _QUOTE.search(sentence) and (_SPEECH.search(sentence) or len(entities) >= 1):
+    if _QUOTE.search(sentence) and _SPEECH.search(sentence):
         return "quote"
     for kind in ("duration", "money", "power", "area", "percent", "count", "multiplier", "date"):
         if any(q.kind == kind for q in quantities):
             return kind
-    orgs = [e for e in entities if e.lower() not in _PLACE_HINTS]
-    if len(orgs) >= 3 or re.search(r"\b(?:partner|partenaire|with|avec)\b", sentence, re.I) and len(orgs) >= 2:
+    orgs = [e for e in entities if e.lower() not in PLACES]
+    if len(orgs) >= 3 or (re.search(r"\b(?:partner|partenaire|with|avec)\b", sentence, re.I) and len(orgs) >= 2):
         return "organisations"
-    if any(e.lower() in _PLACE_HINTS for e in entities):
+    if any(e.lower() in PLACES for e in entities):
         return "place"
     return "statement"
 
@@ -227,12 +578,13 @@ def extract_claims(article: Article) -> list[Claim]:
     """
     claims: list[Claim] = []
     seen: set[str] = set()
+    known = _known_names(article.text)
     for start, end, sentence in _sentences(article):
         key = re.sub(r"\W+", " ", sentence.lower()).strip()
         if key in seen:
             continue
         quantities = tuple(parse_quantities(sentence, article.language, article.published))
-        entities = find_entities(sentence)
+        entities = find_entities(sentence, known)
         if not is_check_worthy(sentence, quantities, entities):
             continue
         seen.add(key)
@@ -272,3 +624,20 @@ def make_claim(text: str, lang: str | None = None, ref_date: date | None = None)
         entities=entities,
         span=(0, len(text)),
     )
+
+
+def focus_clauses(claim: Claim, key: Quantity) -> str:
+    """The claim cut down to the clauses holding its key figure or a non-place name.
+
+    "In Memphis (Tennessee), Colossus was built in three months" retrieves sources about
+    Memphis; "Colossus was built in three months" retrieves sources about the build.
+    """
+    text = claim.text
+    cuts = [0, *[m.end() for m in re.finditer(r"[,;:]\s", text)], len(text)]
+    names = [e for e in claim.entities if e.lower() not in PLACES]
+    kept = []
+    for start, end in pairwise(cuts):
+        clause = text[start:end]
+        if start <= key.span[0] < end or any(n in clause for n in names):
+            kept.append(clause.strip().rstrip(",;:"))
+    return ", ".join(kept) if kept else text

@@ -69,7 +69,9 @@ def cmd_index(args: argparse.Namespace) -> None:
         print(json.dumps(report.to_dict()))
     else:
         r = report
-        print(f"added {r.added}, updated {r.updated}, removed {r.removed}, unchanged {r.unchanged} ({r.chunks} chunks embedded)")
+        print(
+            f"added {r.added}, updated {r.updated}, removed {r.removed}, unchanged {r.unchanged} ({r.chunks} chunks embedded)"
+        )
 
 
 def cmd_claims(args: argparse.Namespace) -> None:
@@ -77,7 +79,11 @@ def cmd_claims(args: argparse.Namespace) -> None:
 
     article = read_article(*_read_input(args.file), language=args.lang, published=args.date)
     claims = extract_claims(article)
-    print(json.dumps({"language": article.language, "claims": [c.to_dict() for c in claims]}, ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {"language": article.language, "claims": [c.to_dict() for c in claims]}, ensure_ascii=False, indent=2
+        )
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> None:
@@ -114,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("index", help="index the corpus (only new or changed files are embedded)")
-    p.add_argument("--corpus", type=Path, default=None, help="corpus folder (default: FACTCHECK_CORPUS_DIR or ./corpus)")
+    p.add_argument(
+        "--corpus", type=Path, default=None, help="corpus folder (default: FACTCHECK_CORPUS_DIR or ./corpus)"
+    )
     p.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_index)

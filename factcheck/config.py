@@ -26,12 +26,13 @@ class Settings(BaseSettings):
     chroma_host: str = "localhost"
     chroma_port: int = 8000
     collection: str = "factcheck"
-    top_k: int = 5
+    top_k: int = 10
     hybrid: bool = False
 
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
 
 SAMPLES_DIR = PACKAGE_DIR / "samples"
 """Sample articles shipped with the package, for the app's one-click buttons."""

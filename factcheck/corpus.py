@@ -82,9 +82,7 @@ def decode_text(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name} is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again."
-        ) from None
+        raise InputError(f"{name} is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again.") from None
     return text
 
 
@@ -96,7 +94,7 @@ class _TextOfHtml(HTMLParser):
         self._skip = 0
         self._in_title = False
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
+    def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in ("script", "style"):
             self._skip += 1
         elif tag == "title":
@@ -198,8 +196,11 @@ def source_files(root: Path) -> list[Path]:
     if not root.is_dir():
         raise CorpusError(f"Corpus folder {root} does not exist.")
     return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "_"))
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not p.name.startswith((".", "_"))
         and p.name.lower() != "readme.md"
     )
 

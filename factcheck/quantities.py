@@ -8,6 +8,7 @@ Comparison of a claimed quantity with one found in evidence (`compare`):
 | claimed vs found | outcome |
 |---|---|
 | different kinds, units or currencies | unrelated |
+| counts or money more than 10 times apart | unrelated: a different figure, not a contradiction |
 | exact vs exact, relative error ≤ 5% (≤ 10% for durations: a "month" is loose) | supports |
 | exact vs exact, relative error ≤ 35% | partly ("three months" vs 122 days: off by 25%) |
 | exact vs exact, further apart | refutes ("two years" vs 122 days) |
@@ -31,68 +32,347 @@ MONTH_DAYS = 30.44
 YEAR_DAYS = 365.25
 
 _DURATION = {
-    "minute": 1 / 1440, "minutes": 1 / 1440, "min": 1 / 1440,
-    "hour": 1 / 24, "hours": 1 / 24, "heure": 1 / 24, "heures": 1 / 24, "h": 1 / 24,
-    "day": 1.0, "days": 1.0, "jour": 1.0, "jours": 1.0,
-    "week": 7.0, "weeks": 7.0, "semaine": 7.0, "semaines": 7.0,
-    "month": MONTH_DAYS, "months": MONTH_DAYS, "mois": MONTH_DAYS,
-    "year": YEAR_DAYS, "years": YEAR_DAYS, "an": YEAR_DAYS, "ans": YEAR_DAYS,
-    "année": YEAR_DAYS, "années": YEAR_DAYS,
-    "decade": 10 * YEAR_DAYS, "decades": 10 * YEAR_DAYS, "décennie": 10 * YEAR_DAYS, "décennies": 10 * YEAR_DAYS,
+    "minute": 1 / 1440,
+    "minutes": 1 / 1440,
+    "min": 1 / 1440,
+    "hour": 1 / 24,
+    "hours": 1 / 24,
+    "heure": 1 / 24,
+    "heures": 1 / 24,
+    "h": 1 / 24,
+    "day": 1.0,
+    "days": 1.0,
+    "jour": 1.0,
+    "jours": 1.0,
+    "week": 7.0,
+    "weeks": 7.0,
+    "semaine": 7.0,
+    "semaines": 7.0,
+    "month": MONTH_DAYS,
+    "months": MONTH_DAYS,
+    "mois": MONTH_DAYS,
+    "year": YEAR_DAYS,
+    "years": YEAR_DAYS,
+    "an": YEAR_DAYS,
+    "ans": YEAR_DAYS,
+    "année": YEAR_DAYS,
+    "années": YEAR_DAYS,
+    "decade": 10 * YEAR_DAYS,
+    "decades": 10 * YEAR_DAYS,
+    "décennie": 10 * YEAR_DAYS,
+    "décennies": 10 * YEAR_DAYS,
 }
-_POWER = {"mw": 1.0, "megawatt": 1.0, "megawatts": 1.0, "mégawatt": 1.0, "mégawatts": 1.0,
-          "gw": 1000.0, "gigawatt": 1000.0, "gigawatts": 1000.0, "kw": 0.001, "kilowatt": 0.001, "kilowatts": 0.001}
+_POWER = {
+    "mw": 1.0,
+    "megawatt": 1.0,
+    "megawatts": 1.0,
+    "mégawatt": 1.0,
+    "mégawatts": 1.0,
+    "gw": 1000.0,
+    "gigawatt": 1000.0,
+    "gigawatts": 1000.0,
+    "kw": 0.001,
+    "kilowatt": 0.001,
+    "kilowatts": 0.001,
+}
 SQFT_PER_M2 = 10.7639
 _AREA = {
-    "sq ft": 1.0, "sq. ft.": 1.0, "sq. ft": 1.0, "sq-ft": 1.0, "square feet": 1.0, "square foot": 1.0,
-    "square-foot": 1.0, "pieds carrés": 1.0, "pied carré": 1.0, "m²": SQFT_PER_M2, "m2": SQFT_PER_M2,
-    "mètres carrés": SQFT_PER_M2, "mètre carré": SQFT_PER_M2, "square metres": SQFT_PER_M2,
-    "square meters": SQFT_PER_M2, "acre": 43_560.0, "acres": 43_560.0, "hectare": 107_639.0,
-    "hectares": 107_639.0, "ha": 107_639.0,
+    "sq ft": 1.0,
+    "sq. ft.": 1.0,
+    "sq. ft": 1.0,
+    "sq-ft": 1.0,
+    "square feet": 1.0,
+    "square foot": 1.0,
+    "square-foot": 1.0,
+    "pieds carrés": 1.0,
+    "pied carré": 1.0,
+    "m²": SQFT_PER_M2,
+    "m2": SQFT_PER_M2,
+    "mètres carrés": SQFT_PER_M2,
+    "mètre carré": SQFT_PER_M2,
+    "square metres": SQFT_PER_M2,
+    "square meters": SQFT_PER_M2,
+    "acre": 43_560.0,
+    "acres": 43_560.0,
+    "hectare": 107_639.0,
+    "hectares": 107_639.0,
+    "ha": 107_639.0,
 }
 _RATE = {"gb/s": 1.0, "gbit/s": 1.0, "gbps": 1.0, "tb/s": 1000.0, "mb/s": 0.001}
-_CURRENCY_WORD = {"dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
-                  "pound": "GBP", "pounds": "GBP", "livres": "GBP", "gbp": "GBP"}
+_CURRENCY_WORD = {
+    "dollar": "USD",
+    "dollars": "USD",
+    "usd": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "livres": "GBP",
+    "gbp": "GBP",
+}
 _CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
 _SCALE = {
-    "thousand": 1e3, "mille": 1e3, "k": 1e3,
-    "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6,
-    "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "bn": 1e9, "b": 1e9,
-    "trillion": 1e12, "trillions": 1e12, "md": 1e9, "mds": 1e9,
+    "thousand": 1e3,
+    "mille": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "trillions": 1e12,
+    "md": 1e9,
+    "mds": 1e9,
 }
 _WORDS = {
-    "en": ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred").split(),
-    "fr": ("zéro un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
-           "vingt trente quarante cinquante soixante cent cents").split(),
+    "en": [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+    ],
+    "fr": [
+        "zéro",
+        "un",
+        "une",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "six",
+        "sept",
+        "huit",
+        "neuf",
+        "dix",
+        "onze",
+        "douze",
+        "treize",
+        "quatorze",
+        "quinze",
+        "seize",
+        "vingt",
+        "trente",
+        "quarante",
+        "cinquante",
+        "soixante",
+        "cent",
+        "cents",
+    ],
 }
-_SPECIAL_NUMBERS = {"dozen": 12, "douzaine": 12, "half": 0.5, "demi": 0.5, "a": 1, "an": 1, "one": 1, "un": 1,
-                    "une": 1}
+_SPECIAL_NUMBERS = {"dozen": 12, "douzaine": 12, "half": 0.5, "demi": 0.5, "a": 1, "an": 1, "one": 1, "un": 1, "une": 1}
 _MULTIPLIER_WORDS = {
-    "double": 2, "doubles": 2, "doubled": 2, "doubling": 2, "doubler": 2, "doublera": 2, "doublé": 2, "doublement": 2,
-    "triple": 3, "tripled": 3, "triples": 3, "tripling": 3, "tripler": 3, "triplera": 3, "triplé": 3,
-    "quadruple": 4, "quadrupled": 4, "quadrupler": 4,
+    "double": 2,
+    "doubles": 2,
+    "doubled": 2,
+    "doubling": 2,
+    "doubler": 2,
+    "doublera": 2,
+    "doublé": 2,
+    "doublement": 2,
+    "triple": 3,
+    "tripled": 3,
+    "triples": 3,
+    "tripling": 3,
+    "tripler": 3,
+    "triplera": 3,
+    "triplé": 3,
+    "quadruple": 4,
+    "quadrupled": 4,
+    "quadrupler": 4,
 }
 _FOLD = {"twofold": 2, "threefold": 3, "fourfold": 4, "fivefold": 5, "tenfold": 10, "hundredfold": 100}
 _GPU = re.compile(r"^(?:gpus?|gpu's|graphics|processeurs?|unités|puces? graphiques?|hopper)$", re.I)
 _IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child"}
-_NOUN_SKIP = {"de", "d", "of", "nvidia", "new", "additional", "supplémentaires", "nouveaux", "nouvelles",
-              "liquid-cooled", "data-centre", "data-center", "permanent", "permanentes", "permanents", "h200", "h100"}
+_NOUN_SKIP = {
+    "de",
+    "d",
+    "of",
+    "nvidia",
+    "new",
+    "additional",
+    "supplémentaires",
+    "nouveaux",
+    "nouvelles",
+    "liquid-cooled",
+    "data-centre",
+    "data-center",
+    "permanent",
+    "permanentes",
+    "permanents",
+    "h200",
+    "h100",
+}
 _NOT_NOUN = set(
-    "was were is are be been has have had will would could should can may might did does do and or but to in on at "
-    "by for from with as than that which who est sont a ont été sera seront doit peut du de des la le les à au aux "
-    "et ou pour par sur en dans avec qui que plus more less moins fois times per percent pour cent".split()
+    [
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "did",
+        "does",
+        "do",
+        "and",
+        "or",
+        "but",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "than",
+        "that",
+        "which",
+        "who",
+        "est",
+        "sont",
+        "a",
+        "ont",
+        "été",
+        "sera",
+        "seront",
+        "doit",
+        "peut",
+        "du",
+        "de",
+        "des",
+        "la",
+        "le",
+        "les",
+        "à",
+        "au",
+        "aux",
+        "et",
+        "ou",
+        "pour",
+        "par",
+        "sur",
+        "en",
+        "dans",
+        "avec",
+        "qui",
+        "que",
+        "plus",
+        "more",
+        "less",
+        "moins",
+        "fois",
+        "times",
+        "per",
+        "percent",
+        "pour",
+        "cent",
+    ]
 )
 
 MONTHS = {
-    "january": 1, "jan": 1, "janvier": 1, "janv": 1, "february": 2, "feb": 2, "février": 2, "févr": 2, "fév": 2,
-    "march": 3, "mar": 3, "mars": 3, "april": 4, "apr": 4, "avril": 4, "avr": 4, "may": 5, "mai": 5,
-    "june": 6, "jun": 6, "juin": 6, "july": 7, "jul": 7, "juillet": 7, "juil": 7, "august": 8, "aug": 8,
-    "août": 8, "aout": 8, "september": 9, "sept": 9, "sep": 9, "septembre": 9, "october": 10, "oct": 10,
-    "octobre": 10, "november": 11, "nov": 11, "novembre": 11, "december": 12, "dec": 12, "décembre": 12, "déc": 12,
+    "january": 1,
+    "jan": 1,
+    "janvier": 1,
+    "janv": 1,
+    "february": 2,
+    "feb": 2,
+    "février": 2,
+    "févr": 2,
+    "fév": 2,
+    "march": 3,
+    "mar": 3,
+    "mars": 3,
+    "april": 4,
+    "apr": 4,
+    "avril": 4,
+    "avr": 4,
+    "may": 5,
+    "mai": 5,
+    "june": 6,
+    "jun": 6,
+    "juin": 6,
+    "july": 7,
+    "jul": 7,
+    "juillet": 7,
+    "juil": 7,
+    "august": 8,
+    "aug": 8,
+    "août": 8,
+    "aout": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "septembre": 9,
+    "october": 10,
+    "oct": 10,
+    "octobre": 10,
+    "november": 11,
+    "nov": 11,
+    "novembre": 11,
+    "december": 12,
+    "dec": 12,
+    "décembre": 12,
+    "déc": 12,
 }
-WEEKDAYS = {"monday": 0, "lundi": 0, "tuesday": 1, "mardi": 1, "wednesday": 2, "mercredi": 2, "thursday": 3,
-            "jeudi": 3, "friday": 4, "vendredi": 4, "saturday": 5, "samedi": 5, "sunday": 6, "dimanche": 6}
+WEEKDAYS = {
+    "monday": 0,
+    "lundi": 0,
+    "tuesday": 1,
+    "mardi": 1,
+    "wednesday": 2,
+    "mercredi": 2,
+    "thursday": 3,
+    "jeudi": 3,
+    "friday": 4,
+    "vendredi": 4,
+    "saturday": 5,
+    "samedi": 5,
+    "sunday": 6,
+    "dimanche": 6,
+}
 
 _HEDGES = [
     (r"more than|over|above|plus de|plus d'|plus d’|au-delà de|au-delà d'|upwards of|in excess of", "more than"),
@@ -100,8 +380,11 @@ _HEDGES = [
     (r"less than|fewer than|under|below|moins de|moins d'|moins d’|en moins de", "less than"),
     (r"up to|as much as|as many as|jusqu'à|jusqu’à|within|dans un délai de|within about", "up to"),
     (r"at most|au plus|au maximum|no more than|pas plus de", "at most"),
-    (r"about|around|roughly|approximately|nearly|almost|some|close to|environ|près de|presque|quelque|"
-     r"approximativement|autour de|à peu près|vers|roughly a|about a", "about"),
+    (
+        r"about|around|roughly|approximately|nearly|almost|some|close to|environ|près de|presque|quelque|"
+        r"approximativement|autour de|à peu près|vers|roughly a|about a",
+        "about",
+    ),
 ]
 _HEDGE_RE = [(re.compile(rf"(?:^|[\s('’])(?:{pat})\s*$", re.I), label) for pat, label in _HEDGES]
 _POST_HEDGE = re.compile(r"^\s*(?:environ|or so|ou plus|or more)\b", re.I)
@@ -114,38 +397,64 @@ _DATE_PATTERNS = [
     # 02/09/2024
     ("slash", re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<y>(?:19|20)\d\d)\b")),
     # (jeudi) 7 novembre 2024 / 22 April 2019 / le 1er mai 2025
-    ("dmy", re.compile(
-        rf"\b(?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<d>[0-3]?\d)(?:er|st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?"
-        rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?![\w])", re.I)),
+    (
+        "dmy",
+        re.compile(
+            rf"\b(?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<d>[0-3]?\d)(?:er|st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?"
+            rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?![\w])",
+            re.I,
+        ),
+    ),
     # (Thursday,) November 7, 2024 / Aug. 19, 2021 / Dec. 4
-    ("mdy", re.compile(
-        rf"\b(?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
-        rf"(?:,\s*(?P<y>(?:19|20)\d\d))?(?![\w/])", re.I)),
+    (
+        "mdy",
+        re.compile(
+            rf"\b(?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+            rf"(?:,\s*(?P<y>(?:19|20)\d\d))?(?![\w/])",
+            re.I,
+        ),
+    ),
     # octobre 2024 / December 2023
     ("my", re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
     # Q3 2026 / T3 2026 / troisième trimestre 2026 / fall 2025 / fin 2024
-    ("yq", re.compile(
-        r"\b(?:[QT][1-4]|(?:premier|deuxième|second|troisième|quatrième|first|second|third|fourth)\s+"
-        r"(?:trimestre|quarter)|fall|autumn|spring|summer|winter|automne|printemps|été|hiver|fin|début|"
-        r"end of|early|late|mi-|mid-)\s*(?:de\s+|of\s+)?(?P<y>(?:19|20)\d\d)\b", re.I)),
+    (
+        "yq",
+        re.compile(
+            r"\b(?:[QT][1-4]|(?:premier|deuxième|second|troisième|quatrième|first|second|third|fourth)\s+"
+            r"(?:trimestre|quarter)|fall|autumn|spring|summer|winter|automne|printemps|été|hiver|fin|début|"
+            r"end of|early|late|mi-|mid-)\s*(?:de\s+|of\s+)?(?P<y>(?:19|20)\d\d)\b",
+            re.I,
+        ),
+    ),
     # relative expressions
-    ("rel", re.compile(
-        r"\b(?P<rel>earlier this year|early this year|this year|last year|next year|yesterday|today|last month|"
-        r"au début de l'année|au début de l’année|en début d'année|plus tôt cette année|cette année|"
-        r"l'année dernière|l’année dernière|l'an dernier|l’an dernier|l'an passé|hier|aujourd'hui|"
-        r"le mois dernier|the previous year)\b", re.I)),
+    (
+        "rel",
+        re.compile(
+            r"\b(?P<rel>earlier this year|early this year|this year|last year|next year|yesterday|today|last month|"
+            r"au début de l'année|au début de l’année|en début d'année|plus tôt cette année|cette année|"
+            r"l'année dernière|l’année dernière|l'an dernier|l’an dernier|l'an passé|hier|aujourd'hui|"
+            r"le mois dernier|the previous year)\b",
+            re.I,
+        ),
+    ),
     # mercredi / on Wednesday
     ("wd", re.compile(rf"\b(?P<wd>{_WEEKDAY_NAMES})\b", re.I)),
     # in October / en octobre / since May
-    ("mon", re.compile(
-        rf"\b(?:in|since|by|until|last|early|late|en|depuis|d'ici|fin|début|mi-)\s+(?P<mon>{_MONTH_NAMES})\b(?!\s+\d)",
-        re.I)),
+    (
+        "mon",
+        re.compile(
+            rf"\b(?:in|since|by|until|last|early|late|en|depuis|d'ici|fin|début|mi-)\s+(?P<mon>{_MONTH_NAMES})\b(?!\s+\d)",
+            re.I,
+        ),
+    ),
     # a year: 2023
     ("y", re.compile(r"(?<![\w.,/$€£-])(?P<y>(?:19|20)\d\d)(?![\w%,.]\d|[\w-])")),
 ]
 _DATE_HEDGE = re.compile(
     r"(?:(?P<since>since|depuis|ever since)|(?P<before>before|avant|prior to|until|jusqu'en)|"
-    r"(?P<after>after|après))\s+(?:le\s+|l'|the\s+|la\s+|fin\s+|début\s+)?$", re.I)
+    r"(?P<after>after|après))\s+(?:le\s+|l'|the\s+|la\s+|fin\s+|début\s+)?$",
+    re.I,
+)
 
 _NUM = (
     r"(?<![\w.,/:-])(?:\d{1,3}(?:(?:[ \u00a0\u202f]\d{3})+|(?:,\d{3})+|(?:\.\d{3}){1,})(?![\d])(?:[.,]\d+)?"
@@ -153,7 +462,8 @@ _NUM = (
 )
 _NUM_RE = re.compile(_NUM)
 _WORD_NUMBER = re.compile(
-    r"(?<![\w-])(?:(?:" + "|".join(sorted(set(_WORDS["en"] + _WORDS["fr"]), key=len, reverse=True))
+    r"(?<![\w-])(?:(?:"
+    + "|".join(sorted(set(_WORDS["en"] + _WORDS["fr"]), key=len, reverse=True))
     + r"|dozen|douzaine|half|demi|a(?=\s+(?:dozen|million|billion|thousand|hundred|decade|year|month|week|day))"
     + r"|an(?=\s+(?:hour|extra))|a(?=-))(?:[\s-](?:et[\s-])?(?:and\s)?)?)+(?![\w'’])",
     re.I,
@@ -267,8 +577,16 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
             if kind in ("rel",) and re.search(r"early|earlier|début|plus tôt", m.group(), re.I):
                 approx = "about"
             taken.append((m.start(), m.end()))
-            found.append(Quantity(value=value, unit="date", kind="date", approx=approx,
-                                  text=text[start : m.end()], span=(start, m.end())))
+            found.append(
+                Quantity(
+                    value=value,
+                    unit="date",
+                    kind="date",
+                    approx=approx,
+                    text=text[start : m.end()],
+                    span=(start, m.end()),
+                )
+            )
     return found
 
 
@@ -321,7 +639,11 @@ def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) 
         if ref is None:
             return None
         month = MONTHS[g["mon"].lower()]
-        if g["mon"].lower() in ("mar", "may", "jun", "jan", "dec", "oct", "nov", "sep", "aug", "apr", "feb", "jul") and g["mon"][0].islower() and lang == "en":
+        if (
+            g["mon"].lower() in ("mar", "may", "jun", "jan", "dec", "oct", "nov", "sep", "aug", "apr", "feb", "jul")
+            and g["mon"][0].islower()
+            and lang == "en"
+        ):
             return None
         return _resolve_month(month, ref)
     if kind == "y":
@@ -378,7 +700,9 @@ def _numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantit
     return out
 
 
-_ADDRESS = re.compile(r"^\s*(?:,\s*)?(?:rue|avenue|boulevard|(?:[A-Z][\w.]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane)\b)")
+_ADDRESS = re.compile(
+    r"^\s*(?:,\s*)?(?:rue|avenue|boulevard|(?:[A-Z][\w.]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane)\b)"
+)
 
 
 def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_digit: bool) -> Quantity | None:
@@ -389,8 +713,10 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     article_only = low_token in ("a", "an", "un", "une", "one", "half", "demi")
     # scale: million, milliard, k, M, bn
     scale = 1.0
-    m = re.match(r"^(?:[\s\u00a0\u202f-]*)(thousand|mille|millions?|milliards?|billions?|trillions?|bn|mn|mds?|[kKMB])(?![\w])",
-                 after)
+    m = re.match(
+        r"^(?:[\s\u00a0\u202f-]*)(thousand|mille|millions?|milliards?|billions?|trillions?|bn|mn|mds?|[kKMB])(?![\w])",
+        after,
+    )
     if m and (is_digit or m.group(1).lower() not in ("k", "m", "b")):
         s = m.group(1)
         if s in ("M", "B", "k", "K") and not is_digit:
@@ -416,13 +742,22 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     prev_word = re.search(r"(?:[ld]['’])?([\w-]+)\s*$", before)
     if re.search(r"\d\s*h\s*$", before):
         return None
-    if is_digit and scale == 1.0 and prev_word and re.match(r"^(?:épisode|episode|ep|no|numéro|page|chapter|chapitre|phase|version|v)$", prev_word.group(1), re.I):
+    if (
+        is_digit
+        and scale == 1.0
+        and prev_word
+        and re.match(
+            r"^(?:épisode|episode|ep|no|numéro|page|chapter|chapitre|phase|version|v)$", prev_word.group(1), re.I
+        )
+    ):
         return None
     value *= scale
     if article_only and scale == 1.0:
         # "un", "a", "one" count only before a unit: "un an", "a dozen", "one million", "a 19-day"
         unit = _unit_after(after, lang)
-        if low_token in ("a", "an") and not re.match(r"^\s*(?:dozen|decade|year|month|week|day|billion|million|thousand)\b", after, re.I):
+        if low_token in ("a", "an") and not re.match(
+            r"^\s*(?:dozen|decade|year|month|week|day|billion|million|thousand)\b", after, re.I
+        ):
             return None
         if unit is None and not re.match(r"^\s*(?:dozen|douzaine|décennie|decade)", after, re.I):
             if low_token != "one":
@@ -440,7 +775,11 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             approx, hstart = _hedge_before(text, sign.start())
             qstart = hstart if approx else sign.start()
     if currency is None:
-        m = re.match(r"^\s*(?:M\$|\$|€|£|(?:de |d'|d’|of )?(?:dollars?|euros?|livres sterling|pounds?)\b|USD\b|EUR\b|GBP\b)", after, re.I)
+        m = re.match(
+            r"^\s*(?:M\$|\$|€|£|(?:de |d'|d’|of )?(?:dollars?|euros?|livres sterling|pounds?)\b|USD\b|EUR\b|GBP\b)",
+            after,
+            re.I,
+        )
         if m:
             word = m.group().strip().lower()
             word = re.sub(r"^(?:de |d'|d’|of )", "", word)
@@ -489,15 +828,29 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             if unit:
                 kind, unit_name, factor, length = unit
                 rstart = lead.start() if lead else qstart
-                return Quantity(value=value * factor, unit=unit_name, kind=kind, approx="range",
-                                text=text[rstart : second_end + length], span=(rstart, second_end + length),
-                                upper=second * factor)
+                return Quantity(
+                    value=value * factor,
+                    unit=unit_name,
+                    kind=kind,
+                    approx="range",
+                    text=text[rstart : second_end + length],
+                    span=(rstart, second_end + length),
+                    upper=second * factor,
+                )
     # count
     if is_digit and scale == 1.0 and 1900 <= value <= 2099 and float(value).is_integer():
         return None
-    if is_digit and scale == 1.0 and prev_word and prev_word.group(1)[:1].isupper() and not re.match(
+    if (
+        is_digit
+        and scale == 1.0
+        and prev_word
+        and prev_word.group(1)[:1].isupper()
+        and not re.match(
             r"^(?:Plus|Over|About|Some|More|Around|Nearly|Almost|Environ|Près|Quelque|Les|The|Des|De|Of|All|Toutes|Tous)$",
-            prev_word.group(1)) and text[start - 1 : start] == " ":
+            prev_word.group(1),
+        )
+        and text[start - 1 : start] == " "
+    ):
         nxt = re.match(r"^\s*([\w-]+)", after)
         if not nxt or nxt.group(1)[:1].isupper() or nxt.group(1).lower() in _NOT_NOUN:
             return None
@@ -512,16 +865,23 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     return _finish(text, qstart, end, value, count_unit, "count", approx, lang)
 
 
-def _finish(text: str, start: int, end: int, value: float, unit: str | None, kind: str, approx: str | None,
-            lang: str) -> Quantity:
+def _finish(
+    text: str, start: int, end: int, value: float, unit: str | None, kind: str, approx: str | None, lang: str
+) -> Quantity:
     if approx is None:
         post = _POST_HEDGE.match(text[end:])
         if post:
             approx = "at least" if re.search(r"more|plus", post.group()) else "about"
             end += post.end()
     value = float(value)
-    return Quantity(value=int(value) if value.is_integer() and kind != "duration" and abs(value) < 1e15 else value,
-                    unit=unit, kind=kind, approx=approx, text=text[start:end].strip(), span=(start, end))
+    return Quantity(
+        value=int(value) if value.is_integer() and kind != "duration" and abs(value) < 1e15 else value,
+        unit=unit,
+        kind=kind,
+        approx=approx,
+        text=text[start:end].strip(),
+        span=(start, end),
+    )
 
 
 def _multiplier_words(text: str) -> list[Quantity]:
@@ -538,8 +898,16 @@ def _multiplier_words(text: str) -> list[Quantity]:
                 continue
             value = v
         approx, start = _hedge_before(text, m.start())
-        out.append(Quantity(value=value, unit="x", kind="multiplier", approx=approx,
-                            text=text[start if approx else m.start() : m.end()], span=(start if approx else m.start(), m.end())))
+        out.append(
+            Quantity(
+                value=value,
+                unit="x",
+                kind="multiplier",
+                approx=approx,
+                text=text[start if approx else m.start() : m.end()],
+                span=(start if approx else m.start(), m.end()),
+            )
+        )
     return out
 
 
@@ -556,9 +924,7 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
     multipliers = _multiplier_words(text)
     taken = [d.span for d in dates] + [q.span for q in multipliers]
     numbers = _numbers(text, lang, taken)
-    found = dates + multipliers + [
-        n for n in numbers if not any(n.span[0] < e and s < n.span[1] for s, e in taken)
-    ]
+    found = dates + multipliers + [n for n in numbers if not any(n.span[0] < e and s < n.span[1] for s, e in taken)]
     # "8 MW" inside a range or a date would double count: keep the longest of overlapping spans.
     found.sort(key=lambda q: (q.span[0], -(q.span[1] - q.span[0])))
     result: list[Quantity] = []
@@ -570,6 +936,10 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
 
 
 # --- comparison ---------------------------------------------------------------------------
+
+SAME_THING_RATIO = 10.0
+"""Counts or amounts more than this many times apart are taken to measure different things (a
+company's yearly shipments against one cluster), not to contradict each other."""
 
 SUPPORT_TOL = {"duration": 0.10}
 DEFAULT_SUPPORT_TOL = 0.05
@@ -616,9 +986,18 @@ def _date_parts(value: str) -> tuple[int, ...]:
 def compare(claimed: Quantity, found: Quantity) -> Comparison:
     """Whether found supports, partly supports or refutes claimed, by the bands in the module docstring."""
     if not comparable(claimed, found):
-        return Comparison("unrelated", None, f"{format_quantity(claimed)} and {format_quantity(found)} measure different things")
+        return Comparison(
+            "unrelated", None, f"{format_quantity(claimed)} and {format_quantity(found)} measure different things"
+        )
     if claimed.kind == "date":
         return _compare_dates(claimed, found)
+    cv, fv = abs(float(claimed.value)), abs(float(found.value))
+    if claimed.kind in ("count", "money") and cv and fv and max(cv, fv) / min(cv, fv) > SAME_THING_RATIO:
+        return Comparison(
+            "unrelated",
+            None,
+            f"{format_quantity(claimed)} and {format_quantity(found)} are too far apart to be the same figure",
+        )
     c_lo, c_hi, c_lo_open, c_hi_open = _interval(claimed)
     f_lo, f_hi, _, _ = _interval(found)
     both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
@@ -660,6 +1039,9 @@ def _compare_dates(claimed: Quantity, found: Quantity) -> Comparison:
     both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
     if c[:n] == f[:n]:
         return Comparison("supports", 0.0, f"{both}: same date")
+    if claimed.approx == "since" and c[:n] < f[:n]:
+        # A later date says nothing about when something started.
+        return Comparison("unrelated", None, f"{both}: after the start date, says nothing of it")
     if n == 3:
         gap = abs((date(*c) - date(*f)).days)
         if gap == 1:
@@ -671,8 +1053,20 @@ def _compare_dates(claimed: Quantity, found: Quantity) -> Comparison:
     return Comparison("refutes", None, f"{both}: different dates")
 
 
-_MONTH_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December"]
+_MONTH_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _num(v: float) -> str:
@@ -697,6 +1091,8 @@ def format_quantity(q: Quantity) -> str:
     upper = f"–{_num(q.upper)}" if q.approx == "range" and q.upper is not None else ""
     if q.kind == "duration":
         days = v
+        if days.is_integer() and days >= 1:
+            return f"{hedge}{_num(days)}{upper} day{'s' if days != 1 else ''}"
         for name, size in (("year", YEAR_DAYS), ("month", MONTH_DAYS), ("week", 7.0)):
             n = days / size
             if n >= 1 and abs(n - round(n)) < 0.02 and size > 1:

@@ -54,9 +54,7 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
     try:
         if settings.chroma_mode == "server":
-            client = chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
             client.heartbeat()
             return client
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
@@ -159,9 +157,7 @@ class VectorStore:
     def all_passages(self) -> list[Passage]:
         """Every chunk, for lexical retrieval over the same units as dense retrieval."""
         got = self._chroma.get(include=["documents", "metadatas"])
-        return [
-            _passage(i, d, m, 0.0) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
+        return [_passage(i, d, m, 0.0) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
 
 
 def _passage(chunk_id: str | None, text: str, meta: dict, score: float) -> Passage:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from factcheck.quantities import format_quantity
+from factcheck.stance import is_plan
 from factcheck.types import Claim, Evidence, Label, Stance, Verdict
 
 DOMINANCE = 3.0
@@ -19,14 +20,30 @@ DOMINANCE = 3.0
 
 
 def _per_source(evidence: Sequence[Evidence]) -> list[Evidence]:
+    # Keyed by URL: a digest or a translation of a report is the same source, not a second one.
     best: dict[str, Evidence] = {}
     for e in evidence:
         if e.later or e.stance is Stance.NEUTRAL:
             continue
-        kept = best.get(e.source_id)
+        key = e.url or e.source_id
+        kept = best.get(key)
         if kept is None or e.stance_score > kept.stance_score:
-            best[e.source_id] = e
+            best[key] = e
     return list(best.values())
+
+
+PLAN_WINDOW_DAYS = 14
+
+
+def _latest_plan(claim: Claim, counted: list[Evidence]) -> tuple[list[Evidence], list[Evidence]]:
+    """For a plan or forecast, sources that disagree are read in time order: a newer plan replaces an older one."""
+    stances = {e.stance for e in counted}
+    dated = [e for e in counted if e.published]
+    if not is_plan(claim.text) or len(stances) < 2 or not dated:
+        return counted, []
+    newest = max(e.published for e in dated)
+    keep = [e for e in counted if e.published and (newest - e.published).days <= PLAN_WINDOW_DAYS]
+    return keep, [e for e in counted if e not in keep]
 
 
 def _cite(e: Evidence) -> str:
@@ -56,6 +73,7 @@ def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
     times, in which case that side wins with lower confidence.
     """
     counted = _per_source(evidence)
+    counted, superseded = _latest_plan(claim, counted)
     later = [e for e in evidence if e.later and e.stance is not Stance.NEUTRAL]
     pro = [e for e in counted if e.stance is Stance.SUPPORTS]
     con = [e for e in counted if e.stance is Stance.REFUTES]
@@ -84,10 +102,13 @@ def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
         label, ending = Label.PARTLY_SUPPORTED, "partly supported"
     else:
         label, ending = Label.SUPPORTED, "supported"
-    detail = next((e.reason for e in winners if e.partial), winners[0].reason) if label is Label.PARTLY_SUPPORTED else ""
+    detail = (
+        next((e.reason for e in winners if e.partial), winners[0].reason) if label is Label.PARTLY_SUPPORTED else ""
+    )
     losers = con if winners is pro else pro
     against = f" A minority of sources differ: {_side(losers)}." if losers else ""
-    rationale = f"{article} Sources: {_side(winners)}.{against} {detail + ': ' if detail else ''}{ending}."
+    older = f" Earlier plans differed: {_side(superseded)}." if superseded else ""
+    rationale = f"{article} Sources: {_side(winners)}.{against}{older} {detail + ': ' if detail else ''}{ending}."
     rationale = rationale.replace(". :", ":").replace("  ", " ")
     confidence = agreement * (1 - 0.5 ** (len(winners) + 1))
     return Verdict(claim, label, confidence, rationale[0].upper() + rationale[1:], tuple(evidence))

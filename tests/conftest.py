@@ -27,12 +27,22 @@ kind: news
 """
 
 
-def write_source(folder: Path, slug: str, body: str, *, title: str = "T", publisher: str = "P",
-                 published: str = "2024-10-28", language: str = "en") -> Path:
+def write_source(
+    folder: Path,
+    slug: str,
+    body: str,
+    *,
+    title: str = "T",
+    publisher: str = "P",
+    published: str = "2024-10-28",
+    language: str = "en",
+) -> Path:
     """Write one valid corpus file and return its path."""
     path = folder / f"{slug}.md"
-    path.write_text(SOURCE.format(title=title, publisher=publisher, slug=slug, published=published,
-                                  language=language, body=body), encoding="utf-8")
+    path.write_text(
+        SOURCE.format(title=title, publisher=publisher, slug=slug, published=published, language=language, body=body),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -63,13 +73,28 @@ def tiny_corpus(tmp_path) -> Path:
     """Three short sources about the Colossus build, enough for retrieval and stance."""
     folder = tmp_path / "corpus"
     folder.mkdir()
-    write_source(folder, "nvidia", "xAI built the Colossus supercomputer in Memphis in 122 days. "
-                 "Training started 19 days after the first rack arrived.", publisher="NVIDIA")
-    write_source(folder, "chamber", "The Greater Memphis Chamber said xAI plans to grow Colossus to at least "
-                 "one million GPUs. Nvidia, Dell and Super Micro will set up operations in Memphis.",
-                 publisher="Reuters", published="2024-12-05")
-    write_source(folder, "later", "In 2025 xAI was reported to be hiring engineers to design its own AI chips.",
-                 publisher="Blog", published="2025-07-19")
+    write_source(
+        folder,
+        "nvidia",
+        "xAI built the Colossus supercomputer in Memphis in 122 days. "
+        "Training started 19 days after the first rack arrived.",
+        publisher="NVIDIA",
+    )
+    write_source(
+        folder,
+        "chamber",
+        "The Greater Memphis Chamber said xAI plans to grow Colossus to at least "
+        "one million GPUs. Nvidia, Dell and Super Micro will set up operations in Memphis.",
+        publisher="Reuters",
+        published="2024-12-05",
+    )
+    write_source(
+        folder,
+        "later",
+        "In 2025 xAI was reported to be hiring engineers to design its own AI chips.",
+        publisher="Blog",
+        published="2025-07-19",
+    )
     return folder
 
 

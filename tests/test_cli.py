@@ -17,7 +17,11 @@ def run(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subp
 
     return subprocess.run(
         [sys.executable, "-m", "factcheck", *args],
-        input=stdin, capture_output=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120,
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
     )
 
 
@@ -50,7 +54,7 @@ def test_binary_file(tmp_path):
 
 
 def test_unknown_language():
-    r = run("claims", "-", stdin="Der Supercomputer wurde in drei Monaten gebaut und hat viele Grafikkarten.".encode())
+    r = run("claims", "-", stdin=b"Der Supercomputer wurde in drei Monaten gebaut und hat viele Grafikkarten.")
     assert r.returncode == 1 and "French or English" in one_line(r.stderr)
 
 

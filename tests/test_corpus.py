@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from factcheck.corpus import load_corpus, read_source, split_source
@@ -28,7 +26,10 @@ def test_reads_front_matter_and_body(tmp_path):
         (b"---\ntitle: [unclosed\n---\nbody", "front matter is not valid YAML"),
         (b"---\ntitle: T\npublisher: P\n---\nbody text", "lacks url, published, language, kind"),
         (b"---\ntitle: T\npublisher: P\nurl: u\npublished: 5 Dec\nlanguage: en\nkind: news\n---\nbody", "ISO date"),
-        (b"---\ntitle: T\npublisher: P\nurl: u\npublished: 2024-01-01\nlanguage: de\nkind: news\n---\nText", "not supported"),
+        (
+            b"---\ntitle: T\npublisher: P\nurl: u\npublished: 2024-01-01\nlanguage: de\nkind: news\n---\nText",
+            "not supported",
+        ),
         (b"---\ntitle: T\npublisher: P\nurl: u\npublished: 2024-01-01\nlanguage: en\nkind: news\n---\n  \n", "no text"),
     ],
 )

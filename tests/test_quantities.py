@@ -66,9 +66,17 @@ def test_ranges_keep_both_ends():
 
 @pytest.mark.parametrize(
     "text",
-    ["H100 and H200 GPUs power the cluster.", "The BG2 podcast, Ep17, featured Huang.", "The site is at 3231 Paul R. Lowry Road.",
-     "Training started at about 4:20 a.m.", "The Chamber promised 24/7 concierge service.", "La puce X1 sera fabriquée par TSMC.",
-     "Un service de conciergerie 24 heures sur 24.", "Grok 3 was trained on Colossus.", "Des centaines de camions."],
+    [
+        "H100 and H200 GPUs power the cluster.",
+        "The BG2 podcast, Ep17, featured Huang.",
+        "The site is at 3231 Paul R. Lowry Road.",
+        "Training started at about 4:20 a.m.",
+        "The Chamber promised 24/7 concierge service.",
+        "La puce X1 sera fabriquée par TSMC.",
+        "Un service de conciergerie 24 heures sur 24.",
+        "Grok 3 was trained on Colossus.",
+        "Des centaines de camions.",
+    ],
 )
 def test_model_names_addresses_and_times_are_not_quantities(text):
     assert parse_quantities(text, "en" if text[0] in "HTG" else "fr") == []
@@ -91,7 +99,7 @@ def test_dates_at_every_granularity_and_with_since():
     assert (since.value, since.approx) == ("2023", "since")
 
 
-def Q(value, kind="count", unit="gpu", approx=None, upper=None):  # noqa: N802
+def Q(value, kind="count", unit="gpu", approx=None, upper=None):
     return Quantity(value=value, unit=unit, kind=kind, approx=approx, upper=upper)
 
 
@@ -154,7 +162,9 @@ def test_any_grouping_parses_back_to_the_same_count(n, style):
 
 
 @settings(max_examples=100, deadline=None)
-@given(n=st.integers(min_value=1, max_value=999), scale=st.sampled_from([("k", 1e3), (" million", 1e6), (" billion", 1e9)]))
+@given(
+    n=st.integers(min_value=1, max_value=999), scale=st.sampled_from([("k", 1e3), (" million", 1e6), (" billion", 1e9)])
+)
 def test_scaled_numbers_parse_back(n, scale):
     word, factor = scale
     q = one(f"The plan calls for {n}{word} GPUs.", "en")
@@ -173,8 +183,11 @@ def test_comparison_does_not_change_under_unit_conversion(claimed_weeks, found_w
 
 
 @settings(max_examples=150, deadline=None)
-@given(bound=st.integers(min_value=10, max_value=10**7), frac=st.floats(min_value=0.05, max_value=0.95),
-       hedge=st.sampled_from(["less than", "at most", "up to"]))
+@given(
+    bound=st.integers(min_value=10, max_value=10**7),
+    frac=st.floats(min_value=0.05, max_value=0.95),
+    hedge=st.sampled_from(["less than", "at most", "up to"]),
+)
 def test_values_inside_an_upper_bound_support_and_far_outside_refute(bound, frac, hedge):
     claimed = Q(bound, approx=hedge)
     assert compare(claimed, Q(round(bound * frac) or 1)).outcome == "supports"

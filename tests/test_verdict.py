@@ -20,13 +20,30 @@ CLAIM = Claim(
 )
 
 
-def ev(source: str, stance: Stance, *, score: float = 0.8, partial: bool = False, later: bool = False,
-       days: float | None = None) -> Evidence:
+def ev(
+    source: str,
+    stance: Stance,
+    *,
+    score: float = 0.8,
+    partial: bool = False,
+    later: bool = False,
+    days: float | None = None,
+) -> Evidence:
     found = Quantity(value=days, unit="day", kind="duration", text=f"{days} days") if days else None
     return Evidence(
-        source_id=source, title=source.title(), publisher=source.upper(), url=f"https://example.org/{source}",
-        published=date(2024, 10, 28), text="...", score=0.5, stance=stance, stance_score=score,
-        reason="compared", partial=partial, later=later, found=found,
+        source_id=source,
+        title=source.title(),
+        publisher=source.upper(),
+        url=f"https://example.org/{source}",
+        published=date(2024, 10, 28),
+        text="...",
+        score=0.5,
+        stance=stance,
+        stance_score=score,
+        reason="compared",
+        partial=partial,
+        later=later,
+        found=found,
     )
 
 
@@ -58,7 +75,9 @@ def test_balanced_disagreement_is_conflicting_and_a_dominant_side_wins():
     balanced = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91), ev("b", Stance.REFUTES, days=730)])
     assert balanced.label is Label.CONFLICTING
     assert "disagree" in balanced.rationale
-    lopsided = decide(CLAIM, [ev(s, Stance.REFUTES, days=730) for s in "abcd"] + [ev("e", Stance.SUPPORTS, score=0.3, days=91)])
+    lopsided = decide(
+        CLAIM, [ev(s, Stance.REFUTES, days=730) for s in "abcd"] + [ev("e", Stance.SUPPORTS, score=0.3, days=91)]
+    )
     assert lopsided.label is Label.REFUTED
 
 
@@ -72,8 +91,29 @@ def test_a_source_counts_once_and_later_sources_do_not_count():
 
 def test_verdict_serialises_to_the_checked_contract():
     data = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91)]).to_dict()
-    assert {"id", "text", "lang", "kind", "span", "quantities", "entities", "verdict", "confidence", "rationale",
-            "evidence"} <= set(data)
-    assert set(data["evidence"][0]) >= {"source_id", "title", "publisher", "url", "published", "text", "score",
-                                        "stance", "stance_score", "reason"}
+    assert {
+        "id",
+        "text",
+        "lang",
+        "kind",
+        "span",
+        "quantities",
+        "entities",
+        "verdict",
+        "confidence",
+        "rationale",
+        "evidence",
+    } <= set(data)
+    assert set(data["evidence"][0]) >= {
+        "source_id",
+        "title",
+        "publisher",
+        "url",
+        "published",
+        "text",
+        "score",
+        "stance",
+        "stance_score",
+        "reason",
+    }
     assert data["evidence"][0]["stance"] == "supports" and data["evidence"][0]["published"] == "2024-10-28"
