@@ -117,6 +117,7 @@ class FactChecker:
         current = [p for p in passages if not (article_date and p.published and p.published > article_date)]
         later = [p for p in passages if p not in current]
         chosen = current[:k] + later[:LATER_CONTEXT]
+        self.stance.warm(claim, chosen)
         evidence = [self.stance.judge(claim, p, article_date) for p in chosen]
         return decide(claim, evidence)
 

@@ -401,7 +401,7 @@ _OPINION = re.compile(
 )
 _NAME = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*)"
-    r"(?:[ \t]+(?:(?:of|de|du|des|la|le|and|&)[ \t]+)?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*))*"
+    r"(?:[ \t]+(?:(?:of|de|du|des|la|le|&)[ \t]+)?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*))*"
 )
 PLACES = {"memphis", "tennessee", "shelby county", "murray", "texas", "california", "paris", "france"}
 

@@ -151,22 +151,43 @@ Similarity = Callable[[str, Sequence[str]], list[float]]
 """similarity(query, texts) -> the cosine similarity of query to each text."""
 
 
-def embedding_similarity(embeddings: Embeddings, cache_size: int = 20_000) -> Similarity:
-    """Cosine similarity through an embedder, caching text vectors: stance re-reads the same sentences."""
-    cache: dict[str, list[float]] = {}
+class EmbeddingSimilarity:
+    """Cosine similarity through an embedder, with every vector cached.
 
-    def vectors(texts: Sequence[str]) -> list[list[float]]:
-        todo = [t for t in dict.fromkeys(texts) if t not in cache]
-        if todo:
-            if len(cache) + len(todo) > cache_size:
-                cache.clear()
-            cache.update(zip(todo, embeddings.embed_documents(todo), strict=True))
-        return [cache[t] for t in texts]
+    Stance reading asks about the same claim and the same sentences many times, and the
+    packaged encoders pay a fixed cost per call, so `warm` embeds a whole batch at once.
+    """
 
-    def similarity(query: str, texts: Sequence[str]) -> list[float]:
+    def __init__(self, embeddings: Embeddings, cache_size: int = 20_000) -> None:
+        self.embeddings = embeddings
+        self.cache_size = cache_size
+        self._docs: dict[str, list[float]] = {}
+        self._queries: dict[str, list[float]] = {}
+
+    def warm(self, texts: Sequence[str]) -> None:
+        """Embed every text not yet cached, in one call."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._docs]
+        if not todo:
+            return
+        if len(self._docs) + len(todo) > self.cache_size:
+            self._docs.clear()
+        self._docs.update(zip(todo, self.embeddings.embed_documents(todo), strict=True))
+
+    def _query(self, text: str) -> list[float]:
+        if text not in self._queries:
+            if len(self._queries) > self.cache_size:
+                self._queries.clear()
+            self._queries[text] = self.embeddings.embed_query(text)
+        return self._queries[text]
+
+    def __call__(self, query: str, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        q = embeddings.embed_query(query)
-        return [float(sum(a * b for a, b in zip(q, d, strict=True))) for d in vectors(texts)]
+        self.warm(texts)
+        q = self._query(query)
+        return [float(sum(a * b for a, b in zip(q, self._docs[t], strict=True))) for t in texts]
 
-    return similarity
+
+def embedding_similarity(embeddings: Embeddings, cache_size: int = 20_000) -> EmbeddingSimilarity:
+    """A cached cosine Similarity over a LangChain Embeddings."""
+    return EmbeddingSimilarity(embeddings, cache_size)

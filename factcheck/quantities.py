@@ -8,7 +8,7 @@ Comparison of a claimed quantity with one found in evidence (`compare`):
 | claimed vs found | outcome |
 |---|---|
 | different kinds, units or currencies | unrelated |
-| counts or money more than 10 times apart | unrelated: a different figure, not a contradiction |
+| counts or money stated as points, more than 10 times apart | unrelated: a different figure, not a contradiction |
 | exact vs exact, relative error ≤ 5% (≤ 10% for durations: a "month" is loose) | supports |
 | exact vs exact, relative error ≤ 35% | partly ("three months" vs 122 days: off by 25%) |
 | exact vs exact, further apart | refutes ("two years" vs 122 days) |
@@ -992,7 +992,14 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
     if claimed.kind == "date":
         return _compare_dates(claimed, found)
     cv, fv = abs(float(claimed.value)), abs(float(found.value))
-    if claimed.kind in ("count", "money") and cv and fv and max(cv, fv) / min(cv, fv) > SAME_THING_RATIO:
+    point_values = claimed.approx in (None, "about") and found.approx in (None, "about")
+    if (
+        claimed.kind in ("count", "money")
+        and point_values
+        and cv
+        and fv
+        and max(cv, fv) / min(cv, fv) > SAME_THING_RATIO
+    ):
         return Comparison(
             "unrelated",
             None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -104,6 +105,22 @@ class ComparatorStance:
             raise ValueError("topical must be in [0, 1)")
         self.similarity = similarity
         self.topical = topical
+
+    def warm(self, claim: Claim, passages: Sequence[Passage]) -> None:
+        """Embed the sentences and number clauses of all passages in one batch, when the similarity can."""
+        warm = getattr(self.similarity, "warm", None)
+        if warm is None:
+            return
+        texts: list[str] = []
+        for passage in passages:
+            for s, e in split_sentences(passage.text):
+                sentence = passage.text[s:e]
+                texts.append(sentence)
+                texts += [
+                    clause_around(sentence, q.span)
+                    for q in parse_quantities(sentence, passage.language or claim.lang, passage.published)
+                ]
+        warm(texts)
 
     def judge(self, claim: Claim, passage: Passage, article_date: date | None = None) -> Evidence:
         """The stance passage takes on claim, with a reason naming what was compared."""

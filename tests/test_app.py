@@ -38,8 +38,8 @@ def test_page_shows_empty_state_then_checks_the_french_sample(app_data_dir, monk
     assert not at.exception, at.exception
     assert not at.error
     markdown = " ".join(m.value for m in at.markdown)
-    assert "partly supported" in markdown and "supported" in markdown
-    assert "trois mois" in markdown
+    assert "✅ supported" in markdown and "❔ not enough info" in markdown
+    assert "trois mois" in markdown and "Sources: 100,000 GPUs" in markdown
     assert at.metric[0].value == str(len(at.session_state.results[1]))
 
 
@@ -117,7 +117,7 @@ def test_real_browser_checks_the_english_sample(app_data_dir, tmp_path):
             page.get_by_role("button", name="Sample: Colossus (English)").click()
             page.get_by_role("button", name="Check claims").click()
             page.get_by_text("Claims checked").wait_for(timeout=300_000)
-            page.get_by_text("partly supported").first.wait_for(timeout=30_000)
+            page.get_by_text("✅ supported").first.wait_for(timeout=30_000)
             page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
             body = page.inner_text("body")
             browser.close()
