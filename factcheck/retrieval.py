@@ -12,78 +12,13 @@ from dataclasses import replace
 
 from rank_bm25 import BM25Okapi
 
+from factcheck.claims import STOPWORDS
 from factcheck.embeddings import embedding_similarity
 from factcheck.store import VectorStore
 from factcheck.types import Passage
 
 RRF_K = 60
-_STOP = set(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "in",
-        "and",
-        "is",
-        "was",
-        "were",
-        "are",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "it",
-        "its",
-        "on",
-        "for",
-        "that",
-        "this",
-        "with",
-        "as",
-        "at",
-        "by",
-        "from",
-        "le",
-        "la",
-        "les",
-        "un",
-        "une",
-        "des",
-        "du",
-        "de",
-        "d",
-        "l",
-        "et",
-        "est",
-        "sont",
-        "a",
-        "ont",
-        "été",
-        "il",
-        "elle",
-        "qui",
-        "que",
-        "qu",
-        "dans",
-        "pour",
-        "sur",
-        "par",
-        "avec",
-        "au",
-        "aux",
-        "ce",
-        "cette",
-        "ces",
-        "se",
-        "ne",
-        "pas",
-        "plus",
-        "ou",
-    ]
-)
+_STOP = STOPWORDS
 
 
 def tokenize(text: str) -> list[str]:
