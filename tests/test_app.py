@@ -55,6 +55,11 @@ def test_page_reports_bad_input_without_crashing(app_data_dir, monkeypatch):
     assert "French or English" in at.error[0].value
 
 
+def page_claims(body: str) -> str:
+    """The number shown under "Claims checked"."""
+    return body.split("Claims checked", 1)[1].split()[0]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -115,14 +120,24 @@ def test_real_browser_checks_the_english_sample(app_data_dir, tmp_path):
             page.goto(url)
             page.get_by_text("Paste an article").wait_for(timeout=60_000)
             page.get_by_role("button", name="Sample: Colossus (English)").click()
+            # Wait for the sample to land in the text area before pressing Check: a click
+            # during the previous rerun can be lost.
+            page.wait_for_function(
+                "() => (document.querySelector('textarea') || {}).value?.includes('Colossus')", timeout=60_000
+            )
             page.get_by_role("button", name="Check claims").click()
-            page.get_by_text("Claims checked").wait_for(timeout=300_000)
+            try:
+                page.get_by_text("Claims checked").wait_for(timeout=300_000)
+            finally:
+                page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
+            # The download button is drawn after every claim card: the page is complete.
+            page.get_by_text("Download report").wait_for(timeout=60_000)
             page.get_by_text("✅ supported").first.wait_for(timeout=30_000)
             page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
             body = page.inner_text("body")
             browser.close()
         assert "three months" in body
-        assert "Download report" in body
+        assert body.count("Evidence (") == int(page_claims(body))
     finally:
         server.terminate()
         server.wait(timeout=30)
