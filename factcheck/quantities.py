@@ -574,7 +574,7 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
             if h:
                 approx = "since" if h.group("since") else "before" if h.group("before") else "after"
                 start -= len(text[max(0, start - 20) : start]) - h.start()
-            if kind in ("rel",) and re.search(r"early|earlier|début|plus tôt", m.group(), re.I):
+            if kind == "rel" and re.search(r"early|earlier|début|plus tôt", m.group(), re.I):
                 approx = "about"
             taken.append((m.start(), m.end()))
             found.append(
@@ -647,7 +647,6 @@ def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) 
             return None
         return _resolve_month(month, ref)
     if kind == "y":
-        # A year right after a capitalised product name is a model number ("Boeing 737" is not, 2023 is).
         return g["y"]
     return None
 

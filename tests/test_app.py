@@ -68,14 +68,16 @@ def _free_port() -> int:
 
 @pytest.mark.integration
 @pytest.mark.browser
-def test_real_browser_checks_the_english_sample(app_data_dir, tmp_path):
+def test_real_browser_checks_the_english_sample(tmp_path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
-    env = {**os.environ, "FACTCHECK_DATA_DIR": str(app_data_dir)}
+    # Its own index: the AppTest runs above keep an embedded Chroma open on theirs in this
+    # process, and a second process on the same folder waits on it.
+    env = {**os.environ, "FACTCHECK_DATA_DIR": str(tmp_path / "data")}
     server = subprocess.Popen(
         [
             sys.executable,
