@@ -1005,7 +1005,7 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
             f"{format_quantity(claimed)} and {format_quantity(found)} are too far apart to be the same figure",
         )
     c_lo, c_hi, c_lo_open, c_hi_open = _interval(claimed)
-    f_lo, f_hi, _, _ = _interval(found)
+    f_lo, f_hi, f_lo_open, f_hi_open = _interval(found)
     both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
     support_tol = SUPPORT_TOL.get(claimed.kind, DEFAULT_SUPPORT_TOL)
     if claimed.approx is None and found.approx in (None, "about"):
@@ -1014,11 +1014,11 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
         if found.approx == "about":
             err = max(0.0, err - ABOUT)
         return _band(err, support_tol, both)
-    inside = (c_lo < f_lo or (c_lo == f_lo and not c_lo_open) or (c_lo == f_lo == f_hi and not c_lo_open)) and (
-        f_hi < c_hi or (f_hi == c_hi and not c_hi_open)
-    )
-    if claimed.approx == "more than" and found.approx == "at least" and f_lo == c_lo:
-        inside = True
+    # The found interval lies inside the claimed one; equal open ends count ("more than X" vs
+    # "more than X"), and "at least X" is read as within "more than X": news uses them alike.
+    low_ok = c_lo < f_lo or (c_lo == f_lo and (not c_lo_open or f_lo_open or found.approx == "at least"))
+    high_ok = f_hi < c_hi or (f_hi == c_hi and (not c_hi_open or f_hi_open))
+    inside = low_ok and high_ok
     if inside:
         return Comparison("supports", 0.0, f"{both}: within the claim")
     if f_hi < c_lo or f_lo > c_hi or (f_hi == c_lo and c_lo_open) or (f_lo == c_hi and c_hi_open):

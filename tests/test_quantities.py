@@ -112,6 +112,9 @@ def Q(value, kind="count", unit="gpu", approx=None, upper=None):
         (Q(152.2, "duration", "day", "less than"), Q(122, "duration", "day"), "supports"),
         (Q(1e6, approx="more than"), Q(1e6, approx="at least"), "supports"),
         (Q(1e6, approx="more than"), Q(200_000), "refutes"),
+        (Q(1e9, "money", "USD", "more than"), Q(1e9, "money", "USD", "more than"), "supports"),
+        (Q(1e6, approx="at least"), Q(1e6, approx="more than"), "supports"),
+        (Q(1e6, approx="more than"), Q(1e6), "partly"),  # on the open edge: close, not inside
         (Q(100_000, approx="about"), Q(100_000), "supports"),
         (Q(100_000), Q(100_000), "supports"),
         (Q(100_000), Q(200_000), "refutes"),
