@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
@@ -238,8 +237,3 @@ def split_source(source: Source) -> list[Chunk]:
         digest = hashlib.sha256(f"{source.source_id}\0{text}".encode()).hexdigest()[:24]
         chunks.append(Chunk(chunk_id=digest, source=source, index=i, text=text))
     return chunks
-
-
-def split_corpus(sources: Iterable[Source]) -> list[Chunk]:
-    """All chunks of all sources."""
-    return [c for s in sources for c in split_source(s)]

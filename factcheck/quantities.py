@@ -27,7 +27,6 @@ from text_to_num import text2num
 
 from factcheck.types import Quantity
 
-DAY = 1.0
 MONTH_DAYS = 30.44
 YEAR_DAYS = 365.25
 
@@ -790,15 +789,15 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             end += m.end()
             after = text[end:]
     if currency:
-        return _finish(text, qstart, end, value, currency, "money", approx, lang)
+        return _finish(text, qstart, end, value, currency, "money", approx)
     # multipliers: dix fois, 10x, multiplied by ten
     if re.match(r"^\s*(?:fois|times)\b", after, re.I):
         m = re.match(r"^\s*(?:fois|times)\b", after, re.I)
-        return _finish(text, qstart, end + m.end(), value, "x", "multiplier", approx, lang)
+        return _finish(text, qstart, end + m.end(), value, "x", "multiplier", approx)
     if re.match(r"^x\b", after) and is_digit:
-        return _finish(text, qstart, end + 1, value, "x", "multiplier", approx, lang)
+        return _finish(text, qstart, end + 1, value, "x", "multiplier", approx)
     if re.search(r"(?:multipli\w*\s+par|multiplied\s+by|by a factor of)\s*$", before, re.I):
-        return _finish(text, qstart, end, value, "x", "multiplier", approx, lang)
+        return _finish(text, qstart, end, value, "x", "multiplier", approx)
     unit = _unit_after(after, lang)
     if unit is None and re.match(r"^\s*(?:de |d'|d’|of )\s*", after):
         unit2 = _unit_after(re.sub(r"^\s*(?:de |d'|d’|of )\s*", " ", after), lang)
@@ -814,7 +813,7 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             approx2 = "at least" if re.search(r"more|plus", post.group()) else "about"
             new_end += post.end()
         # range: "8 to 50 MW" handled when the first number had no unit; here check "8-50 MW" form below
-        return _finish(text, qstart, new_end, value * factor, unit_name, kind, approx2, lang)
+        return _finish(text, qstart, new_end, value * factor, unit_name, kind, approx2)
     # range: X (to|à|-|and|et) Y unit
     rm = re.match(r"^\s*(?:-|–|to|à|and|et)\s*(\d+(?:[.,]\d+)?)(?![\d])", after)
     if rm and is_digit:
@@ -861,12 +860,10 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         return None  # a bare number with nothing counted is a label, not a claim
     if re.match(r"^\s*(?:de\s+|of\s+)?(?:douzaine|dozen)", after, re.I):
         return None
-    return _finish(text, qstart, end, value, count_unit, "count", approx, lang)
+    return _finish(text, qstart, end, value, count_unit, "count", approx)
 
 
-def _finish(
-    text: str, start: int, end: int, value: float, unit: str | None, kind: str, approx: str | None, lang: str
-) -> Quantity:
+def _finish(text: str, start: int, end: int, value: float, unit: str | None, kind: str, approx: str | None) -> Quantity:
     if approx is None:
         post = _POST_HEDGE.match(text[end:])
         if post:

@@ -15,6 +15,20 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
+EVIDENCE_FIELDS = {
+    "source_id",
+    "title",
+    "publisher",
+    "url",
+    "published",
+    "text",
+    "score",
+    "stance",
+    "stance_score",
+    "reason",
+}
+"""The keys every evidence object of the CHECKED JSON contract carries."""
+
 SOURCE = """---
 title: "{title}"
 publisher: "{publisher}"

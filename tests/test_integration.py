@@ -17,7 +17,7 @@ import pytest
 
 from factcheck import FactChecker, Label, Settings, read_article
 from factcheck.config import SAMPLES_DIR
-from tests.conftest import ROOT, write_source
+from tests.conftest import EVIDENCE_FIELDS, ROOT, write_source
 
 pytestmark = pytest.mark.integration
 
@@ -140,17 +140,7 @@ def test_cli_check_json_contract(checker, data_dir):
         assert 0 <= c["confidence"] <= 1 and c["rationale"]
         for e in c["evidence"]:
             assert e["stance"] in {"supports", "refutes", "neutral"}
-            assert {
-                "source_id",
-                "title",
-                "publisher",
-                "url",
-                "published",
-                "text",
-                "score",
-                "stance_score",
-                "reason",
-            } <= set(e)
+            assert set(e) >= EVIDENCE_FIELDS
 
 
 def test_cli_verify_keeps_input_order_and_reads_stdin(checker, data_dir):

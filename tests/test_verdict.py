@@ -8,6 +8,7 @@ import pytest
 
 from factcheck.types import Claim, Evidence, Label, Quantity, Stance
 from factcheck.verdict import decide
+from tests.conftest import EVIDENCE_FIELDS
 
 pytestmark = pytest.mark.unit
 
@@ -104,16 +105,5 @@ def test_verdict_serialises_to_the_checked_contract():
         "rationale",
         "evidence",
     } <= set(data)
-    assert set(data["evidence"][0]) >= {
-        "source_id",
-        "title",
-        "publisher",
-        "url",
-        "published",
-        "text",
-        "score",
-        "stance",
-        "stance_score",
-        "reason",
-    }
+    assert set(data["evidence"][0]) >= EVIDENCE_FIELDS
     assert data["evidence"][0]["stance"] == "supports" and data["evidence"][0]["published"] == "2024-10-28"
