@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
 
@@ -487,7 +487,7 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
 def is_check_worthy(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[str, ...]) -> bool:
     """A sentence is worth checking when it commits to a number, a date, a quote or a named fact."""
     words = re.findall(r"\w+", sentence)
-    if len(words) < 5 or sentence.rstrip().endswith("?"):
+    if len(words) < (4 if len(entities) >= 2 else 5) or sentence.rstrip().endswith("?"):
         return False
     if _OPINION.search(sentence) and not quantities:
         return False
@@ -540,34 +540,63 @@ def _sentences(article: Article) -> Iterator[tuple[int, int, str]]:
 
 
 def extract_claims(article: Article) -> list[Claim]:
-    """Every check-worthy sentence of the article as a Claim, in reading order.
+    """Every check-worthy fact of the article as a Claim, in reading order.
 
-    Repeated sentences (a headline repeated as the first line) are kept once.
+    Sentences are cut into atomic facts (see `atomic_facts`); a fact repeated word for
+    word (a headline repeated as the first line) is kept once.
     """
     claims: list[Claim] = []
     seen: set[str] = set()
     known = _known_names(article.text)
-    for start, end, sentence in _sentences(article):
-        key = re.sub(r"\W+", " ", sentence.lower()).strip()
-        if key in seen:
+    memory = _Memory(article.text)
+    for start, _, sentence in _sentences(article):
+        if _FILLER.search(sentence) and not _QUOTE.search(sentence):
             continue
-        quantities = tuple(parse_quantities(sentence, article.language, article.published))
-        entities = find_entities(sentence, known)
-        if not is_check_worthy(sentence, quantities, entities):
-            continue
-        seen.add(key)
-        claims.append(
-            Claim(
-                id="c" + hashlib.sha256(key.encode()).hexdigest()[:8],
-                text=sentence,
-                lang=article.language,
-                kind=claim_kind(sentence, quantities, entities),
-                quantities=quantities,
-                entities=entities,
-                span=(start, end),
-            )
-        )
+        facts, source = atomic_facts(sentence, article.language, memory, known)
+        for fact in facts:
+            claim = _fact_claim(fact, sentence, start, source, article, known)
+            key = re.sub(r"\W+", " ", claim.text.lower()).strip()
+            if key in seen or not claim.kind:
+                continue
+            seen.add(key)
+            claims.append(claim)
     return claims
+
+
+def _fact_claim(fact: _Fact, sentence: str, offset: int, source: str, article: Article, known: set[str]) -> Claim:
+    """A Claim for one fact; its kind is empty when the fact is not worth checking.
+
+    Quantities come from the fact's own new words (its anchor), so a date kept as context
+    in "built this year, in three months" is not checked again with the build time.
+    """
+    quantities = tuple(parse_quantities(fact.anchor, article.language, article.published))
+    entities = find_entities(fact.text, known)
+    worthy = is_check_worthy(fact.text, quantities, entities) and not (_FILLER.search(fact.anchor) and not quantities)
+    # A list of organisations must be in the fact's own words, not in the clause it leans on.
+    kind = "quote" if fact.speaker else claim_kind(fact.anchor, quantities, find_entities(fact.anchor, known))
+    if kind == "statement" and fact.anchor != fact.text:
+        kind = claim_kind(fact.text, quantities, tuple(e for e in entities if e.lower() in PLACES))
+    key = re.sub(r"\W+", " ", fact.text.lower()).strip()
+    return Claim(
+        id="c" + hashlib.sha256(key.encode()).hexdigest()[:8],
+        text=fact.text,
+        lang=article.language,
+        kind=kind if (worthy or fact.speaker) else "",
+        quantities=_anchored(quantities, fact, article),
+        entities=entities,
+        span=(offset + fact.span[0], offset + fact.span[1]),
+        source=source,
+        speaker=fact.speaker,
+        context=sentence,
+    )
+
+
+def _anchored(quantities: tuple[Quantity, ...], fact: _Fact, article: Article) -> tuple[Quantity, ...]:
+    """The anchor's quantities with spans moved into the claim's text, where stance looks for them."""
+    at = fact.text.rfind(fact.anchor)
+    if at < 0:
+        return tuple(parse_quantities(fact.text, article.language, article.published))
+    return tuple(replace(q, span=(q.span[0] + at, q.span[1] + at)) for q in quantities)
 
 
 def make_claim(text: str, lang: str | None = None, ref_date: date | None = None) -> Claim:
@@ -609,3 +638,351 @@ def focus_clauses(claim: Claim, key: Quantity) -> str:
         if start <= key.span[0] < end or any(n in clause for n in names):
             kept.append(clause.strip().rstrip(",;:"))
     return ", ".join(kept) if kept else text
+
+
+# --- Atomic claims -------------------------------------------------------------------
+#
+# A news sentence often packs several facts: "Implanted in Memphis, Colossus came online
+# this year, in just three months" holds a place, a date and a build time. Checked as one,
+# the embedder blurs them and one verdict hides the others. The rules below cut a sentence
+# into its main clause and the fragments hung on it, and give each fragment with a fact of
+# its own a claim that reads on its own: the main clause it qualifies, or the subject it
+# describes, put in front of it.
+
+_ATTRIBUTION_LEAD = re.compile(
+    r"^(?P<src>(?:selon|d['’]après|according to|as reported by|citing)\s+[^,]{2,80}?),\s+", re.I
+)
+_REPORTING = (
+    r"said|says|told\s+[\w.]+|reported|announced|wrote|added|confirmed|noted|explained|"
+    r"a\s+(?:déclaré|indiqué|annoncé|précisé|affirmé|expliqué|ajouté|confirmé|souligné)|"
+    r"indique|précise|affirme|explique|ajoute|souligne|annonce"
+)
+_ATTRIBUTION_TAIL = re.compile(
+    r",\s+(?P<src>(?:a-t-(?:on|il|elle)|ont-(?:ils|elles))\s+[\wéèêàû]+(?:\s+[\wéèêàû]+)?"
+    r"|(?:selon|d['’]après|according to)\s+[^,]{2,80}"
+    rf"|(?:[\w.'’&-]+\s+){{0,4}}?(?:{_REPORTING})(?:\s+(?:on\s+)?[\wéû]+day|\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche))?"
+    rf"|(?:{_REPORTING})\s+[^,]{{2,60}})\s*(?=[.!?…]*\s*$)",
+    re.I,
+)
+_TOPIC = re.compile(r"^(?:quant\s+(?:à|au|aux)|as\s+for)\s+(?P<topic>[^,]{2,60}),\s+", re.I)
+_ANAPHOR = {
+    "en": re.compile(
+        r"^(?:(?P<org>the\s+(?:company|firm|start-?up|group))|(?P<any>it|he|she|they|"
+        r"the\s+(?:machine|supercomputer|cluster|system|site|facility|project)))\b",
+        re.I,
+    ),
+    "fr": re.compile(
+        r"^(?:(?P<org>l['’]entreprise|la\s+société|la\s+start-?up|la\s+jeune\s+pousse|le\s+groupe)|"
+        r"(?P<any>il|elle|ils|elles|la\s+machine|le\s+superordinateur|le\s+supercalculateur|la\s+grappe|"
+        r"le\s+site|le\s+projet|l['’]installation))\b",
+        re.I,
+    ),
+}
+_SPEAKER_PRONOUN = re.compile(r"^(?:d['’]après|selon|according to)\s+(?:lui|elle|him|her|them|eux)$", re.I)
+_RELATIVE = re.compile(r"^(?:qui|which|who)\s+", re.I)
+_COORDINATOR = re.compile(r"^(?:et|and|mais|but|while|alors\s+que|tandis\s+que)\s+", re.I)
+_PURPOSE = re.compile(r"^(?:pour|afin\s+de|afin\s+d['’]|to|in\s+order\s+to|so\s+as\s+to)\s+\w", re.I)
+_PARTICIPLE = re.compile(
+    r"^(?:[a-zàâçéèêëîïôûù]+(?:é|ée|és|ées)|mis|mise|pris|prise|conçu|conçue|construit|construite|"
+    r"[a-z]+ed|built|founded|located|based|designed|used|known)\b",
+    re.I,
+)
+_VERB_HINT = re.compile(
+    r"\b(?:est|sont|a|ont|était|sera|seront|compte|dispose|occupe|entend|prévoit|va|vont|"
+    r"is|are|was|were|has|have|had|will|would|can|could|\w+(?:ait|aient|era|eront))\b",
+    re.I,
+)
+_FILLER = re.compile(
+    r"^(?:reste\s+à\s+savoir|une\s+chose\s+est\s+sûre|it\s+remains\s+to\s+be\s+seen|one\s+thing\s+is\s+certain|"
+    r"it\s+is\s+hard\s+not\s+to|on\s+ne\s+peut\s+que)"
+    r"|\b(?:est|sont|is|are)\s+(?:clair|claire|évident|évidente|sûr|sûre|clear|obvious|certain)\b",
+    re.I,
+)
+_COMPANY_NOUNS = re.compile(
+    r"\b(?:société|entreprise|start-?up|jeune\s+pousse|groupe|company|firm|startup|group|fabricant|"
+    r"maker|constructeur|chamber|chambre)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A piece of a sentence between top-level commas, colons, semicolons or dashes."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _segments(sentence: str) -> list[_Segment]:
+    """Cut at top-level separators, never inside brackets or quotes or between list members."""
+    cuts: list[tuple[int, int]] = []
+    depth = 0
+    quote = False
+    i = 0
+    while i < len(sentence):
+        ch = sentence[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch in "«“" or (ch == '"' and not quote):
+            quote = True
+        elif ch in "»”" or (ch == '"' and quote):
+            quote = False
+        elif depth == 0 and not quote:
+            m = re.match(r",\s+|;\s+|\s+:\s+|:\s+|\s+[—–]\s+", sentence[i:])
+            if m and not (ch == "," and i > 0 and sentence[i - 1].isdigit() and sentence[i + 1 : i + 2].isdigit()):
+                cuts.append((i, i + m.end()))
+                i += m.end()
+                continue
+        i += 1
+    pieces, pos = [], 0
+    for start, end in cuts:
+        pieces.append((pos, start))
+        pos = end
+    pieces.append((pos, len(sentence)))
+    out = []
+    for s, e in pieces:
+        s, e = _trim(sentence, s, e)
+        if e > s:
+            out.append(_Segment(s, e, sentence[s:e]))
+    return out
+
+
+def _is_name_list(text: str, names: set[str]) -> bool:
+    """A segment that is only a name, or names joined by "and"/"et": a list member or an apposition."""
+    rest = text
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, " ")
+    return not re.sub(r"\b(?:et|and|&|ou|or)\b|[\s.()]", "", rest)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fact:
+    """One claim's pieces before it becomes a Claim: words to show, where, and which part is new."""
+
+    text: str
+    span: tuple[int, int]
+    anchor: str
+    speaker: str = ""
+
+
+class _Memory:
+    """What earlier sentences named, for "it", "elle" or "the company" at the head of a clause."""
+
+    def __init__(self, article_text: str) -> None:
+        self.text = article_text
+        self.subject = ""
+        self.organisation = ""
+
+    def is_organisation(self, name: str) -> bool:
+        """Whether the article calls name a company, start-up, group or chamber somewhere near it."""
+        nouns, quoted = _COMPANY_NOUNS.pattern, re.escape(name)
+        window = rf"(?:{nouns})\s+(?:[\w'’-]+\s+){{0,4}}?{quoted}\b|\b{quoted},?\s+(?:[\w'’-]+\s+){{0,2}}(?:{nouns})"
+        return bool(re.search(window, self.text, re.I))
+
+    def remember(self, subject: str) -> None:
+        if subject:
+            self.subject = subject
+            if self.is_organisation(subject):
+                self.organisation = subject
+
+    def resolve(self, text: str, lang: str) -> tuple[str, str]:
+        """The text with an anaphor at its head replaced, and the name it was replaced by."""
+        m = _ANAPHOR[lang].match(text)
+        if not m:
+            return text, ""
+        name = self.organisation if m.group("org") else self.subject
+        if not name:
+            return text, ""
+        return name + text[m.end() :], name
+
+
+def _subject(text: str, entities: tuple[str, ...]) -> str:
+    """The name a clause opens with, roughly its grammatical subject; "" when it opens otherwise.
+
+    A possessive ("Elon Musk's start-up xAI") gives way to the name it qualifies.
+    """
+    head = " ".join(text.split()[:8])
+    for name in entities:
+        at = text.find(name)
+        if name.lower() in PLACES or name not in head or at < 0:
+            continue
+        if re.search(
+            r"\b(?:de|du|des|of|à|au|aux|in|at|to|pour|for|with|avec|par|by|sur|on)\s+(?:\w+\s+)?$", text[:at], re.I
+        ):
+            continue
+        if text[at + len(name) : at + len(name) + 2] in ("'s", "’s") or name.endswith(("'s", "’s")):
+            continue
+        return name
+    return ""
+
+
+def atomic_facts(sentence: str, lang: str, memory: _Memory, known: set[str] | None = None) -> tuple[list[_Fact], str]:
+    """The facts of one sentence, each as text that reads on its own, and who it is attributed to.
+
+    Spans are relative to the sentence. An attribution ("selon la Chambre", ", X said",
+    "X said that") is kept out of the facts; "d'après lui" or "remarking that" makes what
+    follows reported speech of the subject.
+    """
+    body_start, body_end, source = 0, len(sentence), ""
+    if m := _ATTRIBUTION_LEAD.match(sentence):
+        source, body_start = re.sub(r"^\S+(?:\s+(?:to|as|après))?\s+", "", m.group("src")), m.end()
+    elif (m := _SAID_THAT.match(sentence)) and not _QUOTE.search(sentence):
+        source, body_start = m.group("src"), m.end()
+    if (m := _ATTRIBUTION_TAIL.search(sentence, body_start)) and m.start() > body_start + 10:
+        source, body_end = source or m.group("src"), m.start()
+    body = sentence[body_start:body_end]
+    segments = [_Segment(s.start + body_start, s.end + body_start, s.text) for s in _segments(body)]
+    if not segments:
+        return [], source
+    names = set(find_entities(sentence, known))
+    topic, lead, i = "", [], 0
+    while i < len(segments) and _is_lead(segments[i].text):
+        if m := _TOPIC.match(segments[i].text + ", "):
+            topic = m.group("topic").strip()
+        else:
+            lead.append(segments[i])
+        i += 1
+    if i == len(segments):
+        whole = body.strip()
+        return [_Fact(whole, (body_start, body_start + len(whole)), whole)], source
+    main, asides = segments[i], []
+    i += 1
+    if _is_name_list(main.text, names):
+        # "Jensen Huang, qui dirige Nvidia, a salué ...": the subject, asides, then the verb.
+        j = i
+        while j < len(segments) and (_RELATIVE.match(segments[j].text) or _ASIDE.match(segments[j].text)):
+            j += 1
+        if j < len(segments) and _starts_with_verb(segments[j].text):
+            asides = [s for s in segments[i:j] if _RELATIVE.match(s.text)]
+            main = _Segment(main.start, segments[j].end, f"{main.text} {segments[j].text}")
+            i = j + 1
+        elif i < len(segments):  # "Nvidia, Dell et Supermicro vont ...": a list cut at its first comma
+            main = _Segment(main.start, segments[i].end, f"{main.text}, {segments[i].text}")
+            i += 1
+    if topic and (m := _ANAPHOR[lang].match(main.text)):
+        main_text, resolved = topic + main.text[m.end() :], topic
+    elif _EXPLETIVE.match(main.text):
+        main_text, resolved = main.text, ""
+    else:
+        main_text, resolved = memory.resolve(main.text, lang)
+    while i < len(segments) and _is_name_list(segments[i].text, names):
+        main_text += ", " + segments[i].text  # appositions and list members belong to the main clause
+        main = _Segment(main.start, segments[i].end, main_text)
+        i += 1
+    subject = resolved or _subject(main_text, find_entities(main_text)) or topic
+    context = [s for s in lead if not _PARTICIPLE.match(s.text)]
+    core = "".join(s.text + ", " for s in context) + main_text
+    core_start = context[0].start if context else main.start
+    facts = [_Fact(core, (core_start, main.end), core)]
+    if subject:
+        for seg in lead:
+            if seg not in context:  # "Implanté à Memphis": a description of the subject
+                facts.append(_Fact(f"{subject} {seg.text[:1].lower()}{seg.text[1:]}", (seg.start, seg.end), seg.text))
+    for seg in asides:
+        facts.append(_Fact(f"{subject} {_RELATIVE.sub('', seg.text)}", (seg.start, seg.end), seg.text))
+    people = [e for e in find_entities(main_text, known) if " " in e and e.lower() not in PLACES]
+    talker = people[0] if people else subject
+    speaker = talker if _SPEECH_LEAD.search(main.text) else ""
+    for seg in segments[i:]:
+        text, span = seg.text, (seg.start, seg.end)
+        if _SPEAKER_PRONOUN.match(text) or _SPEECH_LEAD.search(text):
+            speaker = speaker or talker
+        elif speaker:
+            facts.append(_Fact(text, span, text, speaker=speaker))
+        elif re.match(r"^(?:qui|who)\s", text, re.I):
+            antecedent = _last_name(sentence[: seg.start], names) or subject
+            facts.append(_Fact(f"{antecedent} {_RELATIVE.sub('', text)}", span, text))
+        elif m := _COORDINATOR.match(text):
+            clause, who = memory.resolve(text[m.end() :], lang)
+            if not who and subject and not _SUBJECT_PRONOUN.match(clause) and not _has_subject(clause):
+                clause = f"{subject} {clause}"
+            facts.append(_Fact(clause, span, text))
+        elif _is_name_list(text, names) or (_is_apposition(text) and not parse_quantities(text, lang)):
+            # An apposition describes what comes just before it: it stays with that fact.
+            last = facts[-1]
+            facts[-1] = _Fact(f"{last.text}, {text}", (last.span[0], seg.end), last.anchor, last.speaker)
+        else:
+            # An adverbial, a participle or a purpose hung on the main clause: it reads with it.
+            facts.append(_Fact(f"{core}, {text}", (core_start, seg.end), text))
+    memory.remember(subject)
+    return facts, source
+
+
+_SAID_THAT = re.compile(
+    r"^(?P<src>(?:[\w'’.-]+\s+){0,6}?[\w'’.-]+)\s+(?:said|says|told\s+\w+|announced|reported|"
+    r"a\s+(?:déclaré|indiqué|annoncé|affirmé|précisé)|affirme|indique|estime)\s+(?:that\s+|que\s+|qu['’])?(?=\w)",
+    re.I,
+)
+_SPEECH_LEAD = re.compile(
+    r"\b(?:remarking|saying|noting|adding|arguing|affirmant|estimant|soulignant|expliquant|jugeant)\s+"
+    r"(?:that|que|qu['’])?\s*$|^(?:to\s+(?:his|her|their)\s+knowledge|selon\s+(?:lui|elle)|à\s+(?:son|ses)\s+yeux)$",
+    re.I,
+)
+_ASIDE = re.compile(r"^(?:like|such\s+as|as|comme|tout\s+comme|ainsi\s+que)\s", re.I)
+_EXPLETIVE = re.compile(
+    r"^(?:it\s+(?:is|was|seems|remains)\s+(?:hard|easy|difficult|clear|striking|not)|il\s+(?:faut|est\s+\w+\s+de))\b",
+    re.I,
+)
+_LEAD_WORDS = re.compile(
+    r"^(?:en|à|au|aux|dans|sur|durant|pendant|depuis|avant|après|selon|malgré|outre|au-delà|"
+    r"in|on|at|for|by|after|before|since|during|despite|beyond|back|earlier|later|today|"
+    r"aujourd['’]hui|hier|yesterday|meanwhile|however|cependant|pourtant|toutefois|either\s+way|"
+    r"ainsi|enfin|finally)\b",
+    re.I,
+)
+
+
+def _is_lead(text: str) -> bool:
+    """An adverbial or a description before the main clause: "En octobre", "Implanté à Memphis"."""
+    if _TOPIC.match(text + ", "):
+        return True
+    if _SUBJECT_PRONOUN.match(text) or (_VERB_HINT.search(text) and not _PARTICIPLE.match(text)):
+        return bool(_LEAD_WORDS.match(text)) and not _VERB_HINT.search(text)
+    if _PARTICIPLE.match(text):
+        return True
+    return bool(_LEAD_WORDS.match(text)) and len(text.split()) <= 8
+
+
+def _has_subject(clause: str) -> bool:
+    """Whether a coordinated clause names its own subject ("and Dell builds ...") or borrows one."""
+    return bool(re.match(r"^(?:[A-Z]\w*|(?:le|la|les|l['’]|the|un|une|a|an)\s*\w+\s+\w+)", clause)) and not (
+        _starts_with_verb(clause)
+    )
+
+
+def _is_apposition(text: str) -> bool:
+    """A verbless description: "l'assistant maison", "Tesla's custom supercomputer for ..."."""
+    return (
+        not _VERB_HINT.search(text)
+        and not _PURPOSE.match(text)
+        and not _PARTICIPLE.match(text)
+        and not re.match(r"^(?:en|in|for|pour|à|at|by|par|with|avec|to|from|de|depuis|since)\s", text, re.I)
+    )
+
+
+_SUBJECT_PRONOUN = re.compile(r"^(?:il|elle|ils|elles|on|nous|it|he|she|they|we)\s", re.I)
+_DETERMINER = re.compile(r"^(?:le|la|les|l['’]|un|une|des|the|a|an)\s*\w", re.I)
+
+
+def _starts_with_verb(text: str) -> bool:
+    """A segment with no subject of its own: it opens on an auxiliary or a finite verb."""
+    return bool(
+        re.match(r"^(?:a|ont|est|sont|avait|était|va|vont|has|have|had|is|are|was|were|will|would)\s", text, re.I)
+    )
+
+
+def _is_noun_phrase(text: str) -> bool:
+    """An apposition such as "l'assistant conversationnel maison": a determiner and no verb."""
+    return bool(_DETERMINER.match(text)) and not _VERB_HINT.search(text) and not _SUBJECT_PRONOUN.match(text)
+
+
+def _last_name(text: str, names: set[str]) -> str:
+    best, pos = "", -1
+    for name in names:
+        at = text.rfind(name)
+        if at > pos:
+            best, pos = name, at
+    return best

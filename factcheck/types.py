@@ -61,7 +61,14 @@ class Quantity:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """One check-worthy statement lifted from an article, with where it sits in it."""
+    """One checkable fact lifted from an article, with where it sits in it.
+
+    `text` is the fact as it reads on its own (a pronoun at its head replaced by what it
+    stands for); `span` is where its words are in the article and `context` the whole
+    sentence. `source` is who the article attributes it to ("according to the Chamber"),
+    which is not part of what is checked; `speaker` is set on quotes and reported speech.
+    Only `quantities` of this fact are compared: others in `text` are context.
+    """
 
     id: str
     text: str
@@ -70,6 +77,9 @@ class Claim:
     quantities: tuple[Quantity, ...] = ()
     entities: tuple[str, ...] = ()
     span: tuple[int, int] = (0, 0)
+    source: str = ""
+    speaker: str = ""
+    context: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +88,9 @@ class Claim:
             "lang": self.lang,
             "kind": self.kind,
             "span": list(self.span),
+            "source": self.source,
+            "speaker": self.speaker,
+            "context": self.context,
             "quantities": [q.to_dict() for q in self.quantities],
             "entities": list(self.entities),
         }

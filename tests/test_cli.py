@@ -83,9 +83,13 @@ def test_claims_json_contract_on_stdin():
     data = json.loads(r.stdout)
     assert data["language"] == "fr"
     claim = data["claims"][0]
-    assert set(claim) == {"id", "text", "lang", "kind", "span", "quantities", "entities"}
+    assert set(claim) == {
+        "id", "text", "lang", "kind", "span", "quantities", "entities", "source", "speaker", "context"
+    }  # fmt: skip
     start, end = claim["span"]
-    assert text[start:end] == claim["text"]
+    assert text[start:end] in claim["context"] and claim["context"] in text
+    assert all(q["text"] in text[start:end] for q in claim["quantities"])
+    assert data["claims"][1]["text"].startswith("xAI dispose"), "the pronoun is resolved to the subject"
     assert {"value", "unit", "kind", "approx"} <= set(claim["quantities"][0])
 
 

@@ -1,0 +1,116 @@
+"""Atomic claims: one checkable fact each, with its subject, attribution, speaker and span."""
+
+from datetime import date
+
+import pytest
+
+from factcheck.claims import extract_claims, read_article
+
+pytestmark = pytest.mark.unit
+
+
+def claims_of(text: str, lang: str, published: date | None = date(2024, 12, 5)):
+    return extract_claims(read_article(text, language=lang, published=published))
+
+
+def by_kind(claims, kind):
+    return [c for c in claims if c.kind == kind]
+
+
+def test_compound_sentence_gives_place_date_and_duration_separately():
+    text = "Implanté à Memphis (Tennessee), Colossus a vu le jour plus tôt cette année, en trois mois à peine."
+    claims = claims_of(text, "fr")
+    assert [c.kind for c in claims] == ["date", "place", "duration"]
+    place, when, build = by_kind(claims, "place")[0], by_kind(claims, "date")[0], by_kind(claims, "duration")[0]
+    assert place.text == "Colossus implanté à Memphis (Tennessee)"
+    assert [q.text for q in when.quantities] == ["plus tôt cette année"]
+    assert [q.kind for q in build.quantities] == ["duration"], "the date is context here, not checked twice"
+    assert text[slice(*place.span)] == "Implanté à Memphis (Tennessee)"
+
+
+def test_count_and_purpose_are_separate_claims_and_pronoun_is_resolved():
+    text = (
+        "xAI a construit Colossus à Memphis. "
+        "Il compte aujourd'hui 100 000 GPU Nvidia, mis au service de l'entraînement de Grok."
+    )
+    claims = claims_of(text, "fr")
+    count = by_kind(claims, "count")[0]
+    assert count.text == "xAI compte aujourd'hui 100 000 GPU Nvidia"
+    purpose = [c for c in claims if "Grok" in c.text][0]
+    assert purpose.kind == "statement" and not purpose.quantities
+    assert text[slice(*count.span)].startswith("Il compte")
+
+
+def test_english_coordinated_clause_borrows_the_subject():
+    text = "Colossus went up earlier this year in Memphis, Tennessee, and took just three months to build."
+    claims = claims_of(text, "en")
+    assert by_kind(claims, "duration")[0].text == "Colossus took just three months to build."
+    assert by_kind(claims, "date")[0].text == "Colossus went up earlier this year in Memphis, Tennessee"
+
+
+def test_company_anaphor_resolves_to_the_company_not_the_last_subject():
+    text = (
+        "La start-up xAI a installé son superordinateur Colossus à Memphis. "
+        "Colossus compte 100 000 GPU. "
+        "La start-up prévoit de dépasser le million de GPU."
+    )
+    claims = claims_of(text, "fr")
+    assert any(c.text.startswith("xAI prévoit") for c in claims)
+
+
+def test_attribution_is_the_source_not_the_claim():
+    text = "Selon la chambre de commerce de Memphis, Nvidia, Dell et Supermicro vont s'installer dans la ville."
+    (claim,) = claims_of(text, "fr")
+    assert claim.source == "la chambre de commerce de Memphis"
+    assert claim.text.startswith("Nvidia, Dell et Supermicro")
+    assert claim.kind == "organisations"
+    en = claims_of("The city's chamber of commerce said Nvidia, Dell and Supermicro will open offices there.", "en")
+    assert en[0].source == "The city's chamber of commerce" and en[0].text.startswith("Nvidia")
+    tail = claims_of("xAI wants more than a million GPUs in Memphis, the Chamber said on Wednesday.", "en")
+    assert tail[0].source.startswith("the Chamber said") and "Chamber" not in tail[0].text
+
+
+def test_reported_speech_keeps_its_speaker():
+    text = (
+        "En octobre, Jensen Huang, qui dirige Nvidia, a salué une prouesse technique : "
+        "d'après lui, une seule personne au monde pouvait la réaliser."
+    )
+    claims = claims_of(text, "fr")
+    quote = by_kind(claims, "quote")[0]
+    assert quote.speaker == "Jensen Huang"
+    assert quote.text.startswith("une seule personne")
+    assert any(c.text == "Jensen Huang dirige Nvidia" for c in claims), "the relative clause is its own fact"
+    assert any(c.text.startswith("En octobre, Jensen Huang a salué") for c in claims)
+
+
+def test_direct_quote_with_speaker_is_one_quote_claim():
+    text = '"We built it in 122 days," Elon Musk said on Monday.'
+    claims = claims_of(text, "en")
+    assert len(claims) == 1 and claims[0].kind == "quote"
+
+
+def test_topic_phrase_resolves_the_pronoun():
+    text = "Quant à Musk, il planche depuis 2023 sur Dojo, un superordinateur conçu par Tesla."
+    (claim,) = claims_of(text, "fr")
+    assert claim.text.startswith("Musk planche depuis 2023 sur Dojo")
+    assert claim.kind == "date" and claim.quantities[0].approx == "since"
+
+
+def test_opinion_and_filler_are_dropped():
+    text = (
+        "Reste à savoir si cette course profitera aux utilisateurs. "
+        "It is hard not to be struck by the ambition of Colossus in Memphis. "
+        "L'objectif est clair pour xAI et OpenAI."
+    )
+    assert claims_of(text, "fr") == []
+
+
+def test_every_claim_span_lies_in_its_sentence_and_holds_its_figures():
+    text = (
+        "Elon Musk voit grand. Sa société, xAI, entend porter Colossus au-delà d'un million de GPU, "
+        "a-t-on appris mercredi. En novembre, la TVA a accordé 150 mégawatts au site, une décision contestée."
+    )
+    for claim in claims_of(text, "fr"):
+        start, end = claim.span
+        assert text[start:end] in claim.context and claim.context in text
+        assert all(q.text in text[start:end] for q in claim.quantities)
