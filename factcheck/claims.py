@@ -355,7 +355,8 @@ _NOT_NAMES = (
 )
 
 _ABBREVIATIONS = re.compile(
-    r"(?:\b(?:M|Mr|Mrs|Ms|Dr|Mme|Mlle|St|Jr|Sr|Inc|Corp|Ltd|Co|vs|etc|cf|No|Rd|Ave|U\.S|p|a\.m|p\.m)|\b[A-Z])\.$"
+    r"(?:\b(?:M|Mr|Mrs|Ms|Dr|Mme|Mlle|St|Jr|Sr|Inc|Corp|Ltd|Co|vs|etc|cf|No|Rd|Ave|U\.S|p|a\.m|p\.m|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|janv|févr|avr|juil|déc)|\b[A-Z])\.$"
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s+|$)")
 _QUOTE = re.compile(r"[\"“«]\s*([^\"”»]{12,}?)\s*[\"”»]")
@@ -473,11 +474,16 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
     """The kind of fact a claim turns on, which decides how evidence is compared with it."""
     if _QUOTE.search(sentence) and _SPEECH.search(sentence):
         return "quote"
-    for kind in ("duration", "money", "power", "area", "percent", "count", "multiplier", "date"):
+    for kind in ("duration", "money", "power", "area", "data_rate", "percent", "count", "multiplier", "date"):
         if any(q.kind == kind for q in quantities):
             return kind
     orgs = [e for e in entities if e.lower() not in PLACES]
-    if len(orgs) >= 3 or (re.search(r"\b(?:partner|partenaire|with|avec)\b", sentence, re.I) and len(orgs) >= 2):
+    joined = any(
+        re.search(rf"{re.escape(a)}\s*(?:,|,?\s*(?:and|et|&))\s*{re.escape(b)}", sentence) for a, b in pairwise(orgs)
+    )
+    if len(orgs) >= 3 or (
+        len(orgs) >= 2 and (joined or re.search(r"\b(?:partners?|partenaires?|with|avec)\b", sentence, re.I))
+    ):
         return "organisations"
     if any(e.lower() in PLACES for e in entities):
         return "place"

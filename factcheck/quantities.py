@@ -213,6 +213,7 @@ _MULTIPLIER_WORDS = {
 }
 _FOLD = {"twofold": 2, "threefold": 3, "fourfold": 4, "fivefold": 5, "tenfold": 10, "hundredfold": 100}
 _GPU = re.compile(r"^(?:gpus?|gpu's|graphics|processeurs?|unités|puces? graphiques?|hopper)$", re.I)
+_INVARIABLE = {"pays", "fois", "prix", "voix", "cas", "bus", "mois", "species", "series", "news"}
 _IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child"}
 _NOUN_SKIP = {
     "de",
@@ -232,9 +233,18 @@ _NOUN_SKIP = {
     "permanents",
     "h200",
     "h100",
+    "gas",
+    "à gaz",
 }
 _NOT_NOUN = set(
     [
+        "the",
+        "this",
+        "that",
+        "cette",
+        "ce",
+        "cet",
+        "ces",
         "was",
         "were",
         "is",
@@ -374,11 +384,11 @@ WEEKDAYS = {
 }
 
 _HEDGES = [
+    (r"at most|au plus|au maximum|no more than|pas plus de", "at most"),
     (r"more than|over|above|plus de|plus d'|plus d’|au-delà de|au-delà d'|upwards of|in excess of", "more than"),
     (r"at least|au moins|minimum|no fewer than|no less than|pas moins de|au minimum", "at least"),
     (r"less than|fewer than|under|below|moins de|moins d'|moins d’|en moins de", "less than"),
     (r"up to|as much as|as many as|jusqu'à|jusqu’à|within|dans un délai de|within about", "up to"),
-    (r"at most|au plus|au maximum|no more than|pas plus de", "at most"),
     (
         r"about|around|roughly|approximately|nearly|almost|some|close to|environ|près de|presque|quelque|"
         r"approximativement|autour de|à peu près|vers|roughly a|about a",
@@ -513,6 +523,10 @@ def _singular(word: str, lang: str) -> str:
     w = word.lower().strip(".,;:()\"'’")
     if w in _IRREGULAR:
         return _IRREGULAR[w]
+    if w in _INVARIABLE:
+        return w
+    if lang == "en" and re.search(r"(?:ss|x|ch|sh|us)es$", w):
+        return w[:-2]
     if lang == "en" and w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith("s") and len(w) > 3 and not w.endswith("ss"):
@@ -573,6 +587,8 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
             if h:
                 approx = "since" if h.group("since") else "before" if h.group("before") else "after"
                 start -= len(text[max(0, start - 20) : start]) - h.start()
+            if kind == "mon" and re.match(r"since|depuis", m.group(), re.I):
+                approx = "since"
             if kind == "rel" and re.search(r"early|earlier|début|plus tôt", m.group(), re.I):
                 approx = "about"
             taken.append((m.start(), m.end()))
@@ -757,9 +773,10 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             r"^\s*(?:dozen|decade|year|month|week|day|billion|million|thousand)\b", after, re.I
         ):
             return None
-        if unit is None and not re.match(r"^\s*(?:dozen|douzaine|décennie|decade)", after, re.I):
-            if low_token != "one":
-                return None
+        if re.match(r"^\s*(?:of|de|d['’]|des)\s", after, re.I):
+            return None  # "one of the most watched places", "l'un des"
+        if unit is None and not re.match(r"^\s*(?:dozen|douzaine|décennie|decade)", after, re.I) and low_token != "one":
+            return None
     # hedge before
     approx, hstart = _hedge_before(text, start)
     qstart = hstart if approx else start
@@ -815,10 +832,15 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         # range: "8 to 50 MW" handled when the first number had no unit; here check "8-50 MW" form below
         return _finish(text, qstart, new_end, value * factor, unit_name, kind, approx2)
     # range: X (to|à|-|and|et) Y unit
-    rm = re.match(r"^\s*(?:-|–|to|à|and|et)\s*(\d+(?:[.,]\d+)?)(?![\d])", after)
+    rm = re.match(
+        r"^\s*(?:-|–|to|à|and|et)\s*(\d+(?:[.,]\d+)?)(?![\d])(?:\s*(millions?|milliards?|billions?|bn|mn))?", after
+    )
     if rm and is_digit:
         second_end = end + rm.end()
         second = _to_float(rm.group(1), lang)
+        if rm.group(2):
+            second_scale = _SCALE[rm.group(2).lower()]
+            value, second = value * second_scale, second * second_scale
         tail = text[second_end:]
         unit = _unit_after(tail, lang)
         lead = re.search(r"(?:between|entre|from|de|d')\s*$", before, re.I)
@@ -836,8 +858,14 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
                     upper=second * factor,
                 )
     # count
-    if is_digit and scale == 1.0 and 1900 <= value <= 2099 and float(value).is_integer():
-        return None
+    if (
+        is_digit
+        and scale == 1.0
+        and 1900 <= value <= 2099
+        and float(value).is_integer()
+        and re.fullmatch(r"\d{4}", token)
+    ):
+        return None  # a year; "2,000 jobs" or "2 000 emplois" is grouped, so a count
     if (
         is_digit
         and scale == 1.0
@@ -907,6 +935,28 @@ def _multiplier_words(text: str) -> list[Quantity]:
     return out
 
 
+_FRACTION = re.compile(
+    r"\b(?P<word>half|la\s+moitié|a\s+third|un\s+tiers|a\s+quarter|un\s+quart|three\s+quarters|trois\s+quarts|"
+    r"two\s+thirds|deux\s+tiers)\s+(?:of|de|des|du|d['’])",
+    re.I,
+)
+_FRACTION_VALUE = {"half": 50.0, "moitié": 50.0, "third": 100 / 3, "tiers": 100 / 3, "quarter": 25.0, "quart": 25.0}
+
+
+def _fractions(text: str) -> list[Quantity]:
+    """ "Half of its staff", "plus de la moitié des Français": shares, read as percent."""
+    out = []
+    for m in _FRACTION.finditer(text):
+        words = m.group("word").lower().split()
+        value = _FRACTION_VALUE[words[-1].rstrip("s")]
+        if words[0] in ("three", "trois", "two", "deux"):
+            value *= 3 if words[0] in ("three", "trois") else 2
+        approx, start = _hedge_before(text, m.start())
+        start = start if approx else m.start("word")
+        out.append(Quantity(value, "%", "percent", approx, text[start : m.end("word")], (start, m.end("word"))))
+    return out
+
+
 def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list[Quantity]:
     """Every quantity in text, in reading order, normalised to base units.
 
@@ -917,7 +967,7 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
             without it such expressions are skipped rather than guessed.
     """
     dates = _dates(text, lang, ref_date)
-    multipliers = _multiplier_words(text)
+    multipliers = _multiplier_words(text) + _fractions(text)
     taken = [d.span for d in dates] + [q.span for q in multipliers]
     numbers = _numbers(text, lang, taken)
     found = dates + multipliers + [n for n in numbers if not any(n.span[0] < e and s < n.span[1] for s, e in taken)]
@@ -943,11 +993,35 @@ PARTLY_TOL = 0.35
 ABOUT = 0.15
 
 
+_UNIT_CLASS = {
+    **dict.fromkeys(
+        "person personne resident habitant inhabitant visitor visiteur spectator spectateur attendee participant "
+        "employee employé salarié worker travailleur job emploi poste staff fan supporter member membre".split(),
+        "person",
+    ),
+    **dict.fromkeys("home foyer household ménage logement house maison".split(), "home"),
+    **dict.fromkeys("car voiture vehicle véhicule".split(), "vehicle"),
+    **dict.fromkeys("chip puce".split(), "chip"),
+    **dict.fromkeys("user utilisateur".split(), "user"),
+    **dict.fromkeys("company entreprise société firm".split(), "company"),
+    **dict.fromkeys("turbine".split(), "turbine"),
+    **dict.fromkeys("seat place siège".split(), "seat"),
+}
+"""Counted nouns that name the same kind of thing, across French and English."""
+
+
+def unit_class(unit: str | None) -> str | None:
+    """The class a counted noun belongs to: "foyer" and "home" count the same thing."""
+    return _UNIT_CLASS.get(unit, unit) if unit else unit
+
+
 def comparable(a: Quantity, b: Quantity) -> bool:
     """Same kind, and for counts and money the same thing counted or the same currency."""
     if a.kind != b.kind:
         return False
-    if a.kind in ("count", "money") and a.unit and b.unit:
+    if a.kind == "count" and a.unit and b.unit:
+        return unit_class(a.unit) == unit_class(b.unit)
+    if a.kind == "money" and a.unit and b.unit:
         return a.unit == b.unit
     return True
 
@@ -1018,6 +1092,13 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
     inside = low_ok and high_ok
     if inside:
         return Comparison("supports", 0.0, f"{both}: within the claim")
+    if claimed.approx is None and f_lo <= cv <= f_hi:
+        # A precise claim inside a hedged figure ("100,000 visitors" vs "more than 100,000"):
+        # it agrees when it sits at the figure's stated edge, otherwise it is only consistent.
+        edge = f_lo if found.approx in ("more than", "at least") else f_hi
+        if math.isfinite(edge) and _rel(cv, edge) <= support_tol:
+            return Comparison("supports", 0.0, f"{both}: consistent, at the stated bound")
+        return Comparison("partly", None, f"{both}: consistent, but the source is less precise")
     if f_hi < c_lo or f_lo > c_hi or (f_hi == c_lo and c_lo_open) or (f_lo == c_hi and c_hi_open):
         edge = c_lo if f_hi <= c_lo else c_hi
         point = f_hi if f_hi <= c_lo else f_lo

@@ -20,11 +20,11 @@ from factcheck.embeddings import Similarity
 from factcheck.quantities import comparable, compare, parse_quantities
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
 
-QUANTITY_KINDS = ("duration", "money", "power", "area", "percent", "count", "multiplier", "date")
+QUANTITY_KINDS = ("duration", "money", "power", "area", "data_rate", "percent", "count", "multiplier", "date")
 _COMPANY_SUFFIX = re.compile(r"\b(?:computer|computers|inc|corp|corporation|ltd|llc|sa|group)\b\.?", re.I)
 _PLAN = re.compile(
     r"\b(?:will|would|plans?|planned|planning|aims?|intends?|expects?|expected|going to|to (?:expand|grow|double|"
-    r"reach|add)|target|goal|could|prévoit|prévu|prévue|projette|va|vont|devrait|devraient|devra|entend|envisage|"
+    r"reach|add)|target|goal|could|set to|is to|are to|doit|doivent|devait|prévoit|prévu|prévue|projette|va|vont|devrait|devraient|devra|entend|envisage|"
     r"vise|ambitionne|objectif|porter|doublera|atteindra|sera|seront|d'ici|futur|future|expansion|agrandir|"
     r"agrandissement|doubling|double to|extension)\b"
     # French future and conditional verbs: "passera", "passerait", "atteindront"
@@ -131,6 +131,7 @@ class ComparatorStance:
         reading = (
             self._by_quantity(claim, passage, sentences, sims)
             or self._by_organisations(claim, sentences, sims)
+            or self._by_place(claim, sentences, sims)
             or _Reading(Stance.NEUTRAL, 0.0, _neutral_reason(claim, sims[best], self.topical), sentences[best])
         )
         later = bool(article_date and passage.published and passage.published > article_date)
@@ -152,22 +153,48 @@ class ComparatorStance:
         )
 
     def _by_quantity(self, claim: Claim, passage: Passage, sentences: list[str], sims: list[float]) -> _Reading | None:
-        claimed = [q for q in claim.quantities if q.kind == claim.kind]
-        if not claimed:
+        """Compare the claim's key figure, then its other figures, with the passage's.
+
+        Only the key figure (the one of the claim's kind) can make a passage support the
+        claim; another figure of the claim that the passage contradicts turns support into
+        refutation ("150 MW could power 10,000 homes" against "more than 100,000 homes").
+        """
+        key = [q for q in claim.quantities if q.kind == claim.kind and not is_deictic(q)]
+        if not key:
             return None
-        claim_plan = is_plan(claim.text)
+        reading = self._compare(claim, key, passage, sentences, sims)
+        if reading is None or reading.stance is Stance.REFUTES:
+            return reading
+        others = [q for q in claim.quantities if q.kind != claim.kind and not is_deictic(q)]
+        if others and (second := self._compare(claim, others, passage, sentences, sims)):
+            if second.stance is Stance.REFUTES:
+                return _Reading(
+                    Stance.REFUTES,
+                    second.score,
+                    f"{reading.reason}; but {second.reason}",
+                    second.sentence,
+                    found=second.found,
+                )
+        return reading
+
+    def _compare(
+        self, claim: Claim, claimed: list[Quantity], passage: Passage, sentences: list[str], sims: list[float]
+    ) -> _Reading | None:
         candidates: list[tuple[Quantity, int, Quantity, str]] = []
         for i, sentence in enumerate(sentences):
-            # A comparable number in the sentence is itself evidence of topicality: ask for less.
-            if sims[i] < self.topical * QUANTITY_TOPICAL:
-                continue
-            for found in parse_quantities(sentence, passage.language or claim.lang, passage.published):
-                clause = clause_around(sentence, found.span)
-                if is_plan(lead_in(sentence, found.span)) != claim_plan:
-                    continue
+            found_here = parse_quantities(sentence, passage.language or claim.lang, passage.published)
+            for found in found_here + derived_quantities(sentence, found_here):
                 for q in claimed:
-                    if comparable(q, found):
-                        candidates.append((q, i, found, clause))
+                    if not comparable(q, found):
+                        continue
+                    # A comparable number is itself a sign of topicality, the more so when it
+                    # counts the same named thing or has a physical unit: ask for less.
+                    gate = STRONG_TOPICAL if _strong(q, found) else QUANTITY_TOPICAL
+                    if sims[i] < self.topical * gate:
+                        continue
+                    if is_plan(lead_in(sentence, found.span)) != is_plan(lead_in(claim.text, q.span)):
+                        continue
+                    candidates.append((q, i, found, clause_around(sentence, found.span)))
         if not candidates:
             return None
         clause_sims = self.similarity(focus(claim), [c[3] for c in candidates])
@@ -186,8 +213,13 @@ class ComparatorStance:
         order = {"supports": 0, "partly": 1, "refutes": 2}
         j, result = min(results, key=lambda jr: (order[jr[1].outcome], -relevance[jr[0]]))
         _, i, found, _ = candidates[j]
-        if result.outcome == "refutes" and found.kind == "date" and clause_sims[j] < self.topical + DATE_MARGIN:
-            # News text is full of dates of other events; only a date in a closely matching clause refutes.
+        if (
+            result.outcome == "refutes"
+            and _generic(found)
+            and max(clause_sims[j], sims[i]) < self.topical + DATE_MARGIN
+        ):
+            # News text is full of dates, percentages and bare numbers about other things;
+            # only one in a closely matching clause refutes.
             return None
         stance = Stance.REFUTES if result.outcome == "refutes" else Stance.SUPPORTS
         score = min(1.0, 0.5 + sims[i] / 2)
@@ -201,30 +233,150 @@ class ComparatorStance:
         )
 
     def _by_organisations(self, claim: Claim, sentences: list[str], sims: list[float]) -> _Reading | None:
-        """Support when one sentence names every organisation the claim lists.
+        """Compare the organisations a claim lists with those one evidence sentence lists, as sets.
 
-        A passage naming only some of them is neutral, not partial support: leaving a
-        company out of a sentence is not evidence about it.
+        All named: supports. Some named in a list of two or more: partly, naming the missing
+        ones. None of them in a sentence that gives its own list as the complete one ("only",
+        "seuls") or in a closely matching one: refutes. One name alone, or a list on another
+        subject, is neutral: leaving a company out of a sentence is not evidence about it.
         """
         if claim.kind != "organisations":
             return None
-        wanted = {normalise_name(e): e for e in claim.entities if e.lower() not in PLACES}
+        wanted = {normalise_name(e): e for e in listed_names(claim.text, claim.entities)}
+        if len(wanted) < 2:
+            return None
         best: _Reading | None = None
         for i, sentence in enumerate(sentences):
-            if sims[i] < self.topical or len(wanted) < 2:
+            if sims[i] < self.topical:
                 continue
+            listed = {normalise_name(e): e for e in find_entities(sentence) if e.lower() not in PLACES}
             text = normalise_name(sentence)
-            named = {normalise_name(e) for e in find_entities(sentence)}
-            if all(key and (key in named or key in text) for key in wanted):
+            present = {k for k in wanted if k and (k in listed or k in text) and not _declined(sentence, wanted[k])}
+            missing = [wanted[k] for k in wanted if k not in present]
+            others = [v for k, v in listed.items() if k not in wanted and not any(k in w or w in k for w in wanted)]
+            score = min(1.0, 0.5 + sims[i] / 2)
+            if not missing:
+                reading = _Reading(Stance.SUPPORTS, score, f"names all of {', '.join(wanted.values())}", sentence)
+            elif present and len(listed) >= 2:
+                named = ", ".join(wanted[k] for k in wanted if k in present)
                 reading = _Reading(
                     Stance.SUPPORTS,
-                    min(1.0, 0.5 + sims[i] / 2),
-                    f"names all of {', '.join(wanted.values())}",
+                    score * 0.6,
+                    f"names {named} but not {', '.join(missing)}",
                     sentence,
+                    partial=True,
                 )
-                if best is None or reading.score > best.score:
-                    best = reading
+            elif not present and len(others) >= 2 and (_ONLY.search(sentence) or sims[i] >= self.topical + DATE_MARGIN):
+                reading = _Reading(
+                    Stance.REFUTES, score, f"names {', '.join(others)}, not {', '.join(wanted.values())}", sentence
+                )
+            else:
+                continue
+            if best is None or _rank(reading) > _rank(best):
+                best = reading
         return best
+
+    def _by_place(self, claim: Claim, sentences: list[str], sims: list[float]) -> _Reading | None:
+        """Support a claim of where something is when a sentence about it names the same place."""
+        if claim.kind != "place":
+            return None
+        places = [e for e in claim.entities if e.lower() in PLACES]
+        for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
+            if sims[i] < self.topical:
+                break
+            if places and all(p.lower() in sentences[i].lower() for p in places):
+                return _Reading(
+                    Stance.SUPPORTS, min(1.0, 0.5 + sims[i] / 2), f"places it in {', '.join(places)}", sentences[i]
+                )
+        return None
+
+
+STRONG_TOPICAL = 0.6
+"""Share of the topical threshold for a number that is strong evidence of being the same figure."""
+
+_ONLY = re.compile(r"\b(?:only|sole|solely|seuls?|seules?|uniquement|exclusivement)\b", re.I)
+_DECLINED = re.compile(
+    r"\b(?:declined|refused|did not|didn't|not|never|withdrew|n['’]a pas|a refusé|a décliné|ne\s+\w+\s+pas|sauf|except)\b",
+    re.I,
+)
+_DEICTIC = re.compile(r"^(?:aujourd['’]hui|today|now|currently|actuellement|désormais|à présent)$", re.I)
+_RISE = re.compile(
+    r"\b(?:rose|risen|rise|grew|grown|increased|up|jumped|climbed|hausse|augmenté|progressé|bondi)\b", re.I
+)
+_RANGE_LINK = re.compile(r"^\s*(?:to|until|through|and|à|au|et|jusqu['’]en|jusqu['’]à)\s*$", re.I)
+
+
+def is_deictic(q: Quantity) -> bool:
+    """ "Today", "aujourd'hui": the article's own date, which says when, not what, to check."""
+    return q.kind == "date" and bool(_DEICTIC.match(q.text.strip()))
+
+
+def _generic(found: Quantity) -> bool:
+    return found.kind in ("date", "percent") or (found.kind == "count" and not found.unit)
+
+
+def _strong(claimed: Quantity, found: Quantity) -> bool:
+    if claimed.kind in ("duration", "money", "power", "area", "data_rate"):
+        return True
+    return claimed.kind == "count" and bool(claimed.unit and found.unit)
+
+
+def listed_names(text: str, entities: Sequence[str]) -> list[str]:
+    """The longest run of names joined by commas, "and" or "et": the list a claim makes.
+
+    "Dell and Supermicro assembled the racks for Colossus" lists Dell and Supermicro;
+    Colossus is what they worked on, not one of them.
+    """
+    names = [e for e in entities if e.lower() not in PLACES]
+    best: list[str] = []
+    for start in range(len(names)):
+        run, pos = [names[start]], text.find(names[start]) + len(names[start])
+        for name in names[start + 1 :]:
+            at = text.find(name, pos)
+            if at < 0 or not re.fullmatch(r"\s*(?:,|,?\s*(?:and|et|&|ainsi que|as well as))\s*", text[pos:at]):
+                break
+            run.append(name)
+            pos = at + len(name)
+        if len(run) > len(best):
+            best = run
+    return best if len(best) >= 2 else names
+
+
+def _declined(sentence: str, name: str) -> bool:
+    """Whether the clause naming name says it declined or did not take part."""
+    at = sentence.find(name)
+    if at < 0:
+        return False
+    return bool(_DECLINED.search(clause_around(sentence, (at, at + len(name)))))
+
+
+def _rank(reading: _Reading) -> tuple[int, float]:
+    order = 2 if reading.stance is Stance.SUPPORTS and not reading.partial else 1
+    return (order if reading.stance is not Stance.REFUTES else 0, reading.score)
+
+
+def derived_quantities(sentence: str, found: list[Quantity]) -> list[Quantity]:
+    """Figures a reader works out: "from 2015 to 2020" is five years; "rose 100%" is a doubling."""
+    out: list[Quantity] = []
+    for a, b in zip(found, found[1:], strict=False):
+        if a.kind == b.kind == "date" and _RANGE_LINK.match(sentence[a.span[1] : b.span[0]]):
+            start, end = _date_bounds(str(a.value)), _date_bounds(str(b.value))
+            if start and end and end[0] > start[0]:
+                days = float((end[0] - start[0]).days)
+                span = (a.span[0], b.span[1])
+                out.append(Quantity(days, "day", "duration", None, sentence[span[0] : span[1]], span))
+    for q in found:
+        if q.kind == "percent" and q.approx is None and _RISE.search(sentence[max(0, q.span[0] - 40) : q.span[0]]):
+            out.append(Quantity(1 + float(q.value) / 100, "x", "multiplier", None, q.text, q.span))
+    return out
+
+
+def _date_bounds(value: str) -> tuple[date] | None:
+    parts = [int(p) for p in value.split("-")]
+    try:
+        return (date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1),)
+    except (ValueError, IndexError):
+        return None
 
 
 def _neutral_reason(claim: Claim, best_sim: float, topical: float) -> str:
