@@ -479,7 +479,7 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
             return kind
     orgs = [e for e in entities if e.lower() not in PLACES]
     joined = any(
-        re.search(rf"{re.escape(a)}\s*(?:,|,?\s*(?:and|et|&))\s*{re.escape(b)}", sentence) for a, b in pairwise(orgs)
+        re.search(rf"{re.escape(a)}\s*,?\s*(?:and|et|&)\s*{re.escape(b)}", sentence) for a, b in pairwise(orgs)
     )
     if len(orgs) >= 3 or (
         len(orgs) >= 2 and (joined or re.search(r"\b(?:partners?|partenaires?|with|avec)\b", sentence, re.I))

@@ -98,7 +98,9 @@ def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
     agreement = max(w_pro, w_con) / (w_pro + w_con)
     if winners is con:
         label, ending = Label.REFUTED, "refuted"
-    elif any(e.partial for e in pro):
+    elif any(e.partial for e in pro) and not (claim.kind == "organisations" and not all(e.partial for e in pro)):
+        # A figure off by a quarter qualifies the claim even beside exact matches; a source
+        # naming only some of the partners does not, when another names them all.
         label, ending = Label.PARTLY_SUPPORTED, "partly supported"
     else:
         label, ending = Label.SUPPORTED, "supported"
