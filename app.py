@@ -11,7 +11,7 @@ import streamlit as st
 
 from factcheck import FactChecker, FactCheckError, Label, Settings, read_article
 from factcheck.config import SAMPLES_DIR
-from factcheck.report import BADGE, to_markdown
+from factcheck.report import BADGE, claim_parts, highlight, to_markdown
 
 STANCE_MARK = {"supports": "🟢 supports", "refutes": "🔴 contradicts", "neutral": "⚪ neutral"}
 LABEL_ORDER = [str(label) for label in Label]
@@ -52,7 +52,7 @@ def show_evidence(verdict) -> None:
             f"{STANCE_MARK[str(e.stance)]}{' (in part)' if e.partial else ''} · "
             f"**[{e.title}]({e.url})** · {e.publisher} · {when}{later}"
         )
-        st.caption(f"{e.reason}. “{e.sentence or e.text}”")
+        st.markdown(f"{e.reason}. “{highlight(e.sentence or e.text, [e.found.text] if e.found else [])}”")
 
 
 checker = get_checker()
@@ -104,7 +104,17 @@ else:
         for v in verdicts:
             with st.container(border=True):
                 st.markdown(f"**{BADGE[str(v.label)]}** · confidence {v.confidence:.0%} · `{v.claim.kind}`")
-                st.markdown(f"> {v.claim.text}")
+                st.markdown(f"> {highlight(v.claim.text, claim_parts(v))}")
+                said = " · ".join(
+                    x
+                    for x in (
+                        v.claim.source and f"attributed to {v.claim.source}",
+                        v.claim.speaker and f"speaker: {v.claim.speaker}",
+                    )
+                    if x
+                )
+                if said:
+                    st.caption(said)
                 st.write(v.rationale)
                 with st.expander(f"Evidence ({len(v.evidence)} passages)"):
                     show_evidence(v)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,28 @@ BADGE = {
     "CONFLICTING": "⚖️ conflicting",
     "NOT_ENOUGH_INFO": "❔ not enough info",
 }
+
+
+def highlight(text: str, parts: Sequence[str]) -> str:
+    """Markdown text with each of parts made bold where it first occurs: the figures being compared.
+
+    Markdown's own markers in text are escaped first, so an article's asterisks cannot
+    break the emphasis.
+    """
+    out = re.sub(r"([*_`\\])", r"\\\1", text)
+    for part in sorted({p for p in parts if p}, key=len, reverse=True):
+        escaped = re.sub(r"([*_`\\])", r"\\\1", part)
+        at = out.find(escaped)
+        if at >= 0 and not out[max(0, at - 2) : at].endswith("**"):
+            out = f"{out[:at]}**{escaped}**{out[at + len(escaped) :]}"
+    return out
+
+
+def claim_parts(verdict: Verdict) -> list[str]:
+    """The words of a claim that its evidence was compared on: its figures, or its names for lists."""
+    return [q.text for q in verdict.claim.quantities] or (
+        list(verdict.claim.entities) if verdict.claim.kind in ("organisations", "place") else []
+    )
 
 
 def to_json(language: str, verdicts: Sequence[Verdict]) -> dict[str, Any]:
@@ -30,7 +53,9 @@ def to_markdown(verdicts: Sequence[Verdict], title: str = "Fact-check report", e
         lines += [
             f"## {n}. {v.claim.text}",
             "",
-            f"**{BADGE[str(v.label)]}** · confidence {v.confidence:.0%} · kind {v.claim.kind}",
+            f"**{BADGE[str(v.label)]}** · confidence {v.confidence:.0%} · kind {v.claim.kind}"
+            + (f" · attributed to {v.claim.source}" if v.claim.source else "")
+            + (f" · speaker {v.claim.speaker}" if v.claim.speaker else ""),
             "",
             v.rationale,
             "",

@@ -107,3 +107,11 @@ def test_verdict_serialises_to_the_checked_contract():
     } <= set(data)
     assert set(data["evidence"][0]) >= EVIDENCE_FIELDS
     assert data["evidence"][0]["stance"] == "supports" and data["evidence"][0]["published"] == "2024-10-28"
+
+
+def test_highlight_bolds_the_compared_figures_and_escapes_markdown():
+    from factcheck.report import highlight
+
+    assert highlight("built in 122 days, 19 days to train", ["122 days"]) == "built in **122 days**, 19 days to train"
+    assert highlight("a *starred* 3 months", ["3 months"]) == "a \\*starred\\* **3 months**"
+    assert highlight("no figure here", ["42"]) == "no figure here"

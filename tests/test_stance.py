@@ -1,0 +1,59 @@
+"""The comparator's semantics on single sentences, with a fake similarity that finds everything on topic."""
+
+import pytest
+
+from factcheck.claims import make_claim
+from factcheck.quantities import parse_quantities
+from factcheck.stance import ComparatorStance, derived_quantities, listed_names
+from factcheck.types import Passage
+
+pytestmark = pytest.mark.unit
+
+
+def on_topic(query, texts):
+    return [0.9] * len(texts)
+
+
+def read(claim: str, evidence: str, lang: str = "en"):
+    judge = ComparatorStance(on_topic, topical=0.3)
+    passage = Passage("s", "c", "", "", "", None, "en", evidence, 1.0)
+    e = judge.judge(make_claim(claim, lang), passage)
+    return ("partly" if e.partial else e.stance.value), e.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "lang", "expected"),
+    [
+        ("Colossus was built in three months.", "xAI built it in 122 days.", "en", "partly"),
+        ("Colossus was built in two years.", "xAI built it in 122 days.", "en", "refutes"),
+        ("Colossus was built in less than five months.", "xAI built it in 122 days.", "en", "supports"),
+        ("The bridge took five years to build.", "Construction lasted from 2015 to 2020.", "en", "supports"),
+        ("Revenue doubled in 2023.", "Revenue rose 100% to $60 billion in 2023.", "en", "supports"),
+        ("Les 150 MW pourraient alimenter 10 000 foyers.", "The 150 MW could power more than 100,000 homes.", "fr", "refutes"),
+        ("Le salon a attiré 100 000 visiteurs.", "The fair drew more than 100,000 visitors.", "fr", "supports"),
+        ("Plus de la moitié des Français utilisent l'IA.", "A survey found 55% of French adults use AI.", "fr", "supports"),
+        ("Nvidia, Dell and AMD will open offices in Memphis.", "Nvidia, Dell and Supermicro will open offices there.", "en", "partly"),
+        ("Intel and AMD signed the pledge.", "Only Google, Microsoft and Amazon signed the pledge.", "en", "refutes"),
+        ("Apple, Google and Microsoft signed the pledge.", "Google and Microsoft signed; Apple declined.", "en", "partly"),
+        ("Nvidia, Dell and Supermicro signed the pledge.", "Nvidia signed the pledge.", "en", "neutral"),
+        ("The cluster has 100,000 GPUs.", "The cluster will grow to 200,000 GPUs next year.", "en", "neutral"),
+    ],
+)  # fmt: skip
+def test_comparator_semantics(claim, evidence, lang, expected):
+    assert read(claim, evidence, lang)[0] == expected
+
+
+def test_a_wrong_secondary_figure_is_named_in_the_reason():
+    stance, reason = read("The 150 MW could power 10,000 homes.", "The 150 MW could power 100,000 homes.")
+    assert stance == "refutes" and "150 MW" in reason and "100,000" in reason
+
+
+def test_listed_names_skip_what_the_list_works_on():
+    text = "Dell and Supermicro assembled the racks for Colossus."
+    assert listed_names(text, ("Dell", "Supermicro", "Colossus")) == ["Dell", "Supermicro"]
+
+
+def test_derived_duration_from_a_date_range():
+    sentence = "Work lasted from March 2021 to April 2023."
+    (duration,) = derived_quantities(sentence, parse_quantities(sentence, "en"))
+    assert duration.kind == "duration" and 750 <= duration.value <= 765
