@@ -948,7 +948,8 @@ def _fractions(text: str) -> list[Quantity]:
     out = []
     for m in _FRACTION.finditer(text):
         words = m.group("word").lower().split()
-        value = _FRACTION_VALUE[words[-1].rstrip("s")]
+        noun = words[-1]
+        value = _FRACTION_VALUE.get(noun) or _FRACTION_VALUE[noun.removesuffix("s")]  # "tiers" is singular
         if words[0] in ("three", "trois", "two", "deux"):
             value *= 3 if words[0] in ("three", "trois") else 2
         approx, start = _hedge_before(text, m.start())

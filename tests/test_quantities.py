@@ -198,3 +198,18 @@ def test_values_inside_an_upper_bound_support_and_far_outside_refute(bound, frac
     lower = Q(bound, approx="more than")
     assert compare(lower, Q(bound * 2)).outcome == "supports"
     assert compare(lower, Q(max(1, round(bound * 0.5)))).outcome == "refutes"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("Un tiers des habitants prennent le bus.", "fr", 100 / 3),
+        ("Deux tiers des votants ont dit oui.", "fr", 200 / 3),
+        ("Trois quarts des salariés télétravaillent.", "fr", 75.0),
+        ("Two thirds of voters said yes.", "en", 200 / 3),
+        ("The firm cut half of its staff.", "en", 50.0),
+    ],
+)
+def test_fractions_of_a_whole_read_as_percent(text, lang, value):
+    (q,) = parse_quantities(text, lang)
+    assert q.kind == "percent" and q.value == pytest.approx(value)
