@@ -561,10 +561,9 @@ def extract_claims(article: Article) -> list[Claim]:
         facts, source = atomic_facts(sentence, article.language, memory, known)
         for fact in facts:
             claim = _fact_claim(fact, sentence, start, source, article, known)
-            key = re.sub(r"\W+", " ", claim.text.lower()).strip()
-            if key in seen or not claim.kind:
+            if claim.id in seen or not claim.kind:
                 continue
-            seen.add(key)
+            seen.add(claim.id)
             claims.append(claim)
     return claims
 
@@ -575,20 +574,19 @@ def _fact_claim(fact: _Fact, sentence: str, offset: int, source: str, article: A
     Quantities come from the fact's own new words (its anchor), so a date kept as context
     in "built this year, in three months" is not checked again with the build time.
     """
-    quantities = tuple(parse_quantities(fact.anchor, article.language, article.published))
+    quantities = _anchored(fact, article)
     entities = find_entities(fact.text, known)
     worthy = is_check_worthy(fact.text, quantities, entities) and not (_FILLER.search(fact.anchor) and not quantities)
     # A list of organisations must be in the fact's own words, not in the clause it leans on.
     kind = "quote" if fact.speaker else claim_kind(fact.anchor, quantities, find_entities(fact.anchor, known))
     if kind == "statement" and fact.anchor != fact.text:
         kind = claim_kind(fact.text, quantities, tuple(e for e in entities if e.lower() in PLACES))
-    key = re.sub(r"\W+", " ", fact.text.lower()).strip()
     return Claim(
-        id="c" + hashlib.sha256(key.encode()).hexdigest()[:8],
+        id=_claim_id(fact.text),
         text=fact.text,
         lang=article.language,
         kind=kind if (worthy or fact.speaker) else "",
-        quantities=_anchored(quantities, fact, article),
+        quantities=quantities,
         entities=entities,
         span=(offset + fact.span[0], offset + fact.span[1]),
         source=source,
@@ -597,12 +595,23 @@ def _fact_claim(fact: _Fact, sentence: str, offset: int, source: str, article: A
     )
 
 
-def _anchored(quantities: tuple[Quantity, ...], fact: _Fact, article: Article) -> tuple[Quantity, ...]:
-    """The anchor's quantities with spans moved into the claim's text, where stance looks for them."""
+def _anchored(fact: _Fact, article: Article) -> tuple[Quantity, ...]:
+    """The anchor's quantities, with spans in the claim's text, where stance looks for them.
+
+    When the text rewrites the anchor ("Implanté à …" under its subject, "qui dirige …"
+    as "X dirige …") the text holds nothing but subject and anchor, so it is parsed instead.
+    """
     at = fact.text.rfind(fact.anchor)
     if at < 0:
         return tuple(parse_quantities(fact.text, article.language, article.published))
-    return tuple(replace(q, span=(q.span[0] + at, q.span[1] + at)) for q in quantities)
+    found = parse_quantities(fact.anchor, article.language, article.published)
+    return tuple(replace(q, span=(q.span[0] + at, q.span[1] + at)) for q in found)
+
+
+def _claim_id(text: str) -> str:
+    """A stable id from the words alone, so the same fact gets the same id however it is spaced."""
+    key = re.sub(r"\W+", " ", text.lower()).strip()
+    return "c" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
 def make_claim(text: str, lang: str | None = None, ref_date: date | None = None) -> Claim:
@@ -617,9 +626,8 @@ def make_claim(text: str, lang: str | None = None, ref_date: date | None = None)
     lang = lang or detect_language(text)
     quantities = tuple(parse_quantities(text, lang, ref_date))
     entities = find_entities(text)
-    key = re.sub(r"\W+", " ", text.lower()).strip()
     return Claim(
-        id="c" + hashlib.sha256(key.encode()).hexdigest()[:8],
+        id=_claim_id(text),
         text=text,
         lang=lang,
         kind=claim_kind(text, quantities, entities),
@@ -970,7 +978,6 @@ def _is_apposition(text: str) -> bool:
 
 
 _SUBJECT_PRONOUN = re.compile(r"^(?:il|elle|ils|elles|on|nous|it|he|she|they|we)\s", re.I)
-_DETERMINER = re.compile(r"^(?:le|la|les|l['’]|un|une|des|the|a|an)\s*\w", re.I)
 
 
 def _starts_with_verb(text: str) -> bool:
@@ -978,11 +985,6 @@ def _starts_with_verb(text: str) -> bool:
     return bool(
         re.match(r"^(?:a|ont|est|sont|avait|était|va|vont|has|have|had|is|are|was|were|will|would)\s", text, re.I)
     )
-
-
-def _is_noun_phrase(text: str) -> bool:
-    """An apposition such as "l'assistant conversationnel maison": a determiner and no verb."""
-    return bool(_DETERMINER.match(text)) and not _VERB_HINT.search(text) and not _SUBJECT_PRONOUN.match(text)
 
 
 def _last_name(text: str, names: set[str]) -> str:
