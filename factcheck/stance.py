@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from factcheck.claims import PLACES, find_entities, focus_clauses, split_sentences
 from factcheck.embeddings import Similarity
@@ -24,7 +25,8 @@ QUANTITY_KINDS = ("duration", "money", "power", "area", "data_rate", "percent", 
 _COMPANY_SUFFIX = re.compile(r"\b(?:computer|computers|inc|corp|corporation|ltd|llc|sa|group)\b\.?", re.I)
 _PLAN = re.compile(
     r"\b(?:will|would|plans?|planned|planning|aims?|intends?|expects?|expected|going to|to (?:expand|grow|double|"
-    r"reach|add)|target|goal|could|set to|is to|are to|doit|doivent|devait|prévoit|prévu|prévue|projette|va|vont|devrait|devraient|devra|entend|envisage|"
+    r"reach|add)|target|goal|could|set to|is to|are to|doit|doivent|devait|prévoit|prévu|prévue|projette|va|vont|"
+    r"devrait|devraient|devra|entend|envisage|"
     r"vise|ambitionne|objectif|porter|doublera|atteindra|sera|seront|d'ici|futur|future|expansion|agrandir|"
     r"agrandissement|doubling|double to|extension)\b"
     # French future and conditional verbs: "passera", "passerait", "atteindront"
@@ -162,28 +164,38 @@ class ComparatorStance:
         key = [q for q in claim.quantities if q.kind == claim.kind and not is_deictic(q)]
         if not key:
             return None
-        reading = self._compare(claim, key, passage, sentences, sims)
+        lang = passage.language or claim.lang
+        figures = []
+        for sentence in sentences:
+            found = parse_quantities(sentence, lang, passage.published)
+            figures.append(found + derived_quantities(sentence, found))
+        reading = self._compare(claim, key, figures, sentences, sims)
         if reading is None or reading.stance is Stance.REFUTES:
             return reading
         others = [q for q in claim.quantities if q.kind != claim.kind and not is_deictic(q)]
-        if others and (second := self._compare(claim, others, passage, sentences, sims)):
-            if second.stance is Stance.REFUTES:
-                return _Reading(
-                    Stance.REFUTES,
-                    second.score,
-                    f"{reading.reason}; but {second.reason}",
-                    second.sentence,
-                    found=second.found,
-                )
+        second = self._compare(claim, others, figures, sentences, sims) if others else None
+        if second is not None and second.stance is Stance.REFUTES:
+            return _Reading(
+                Stance.REFUTES,
+                second.score,
+                f"{reading.reason}; but {second.reason}",
+                second.sentence,
+                found=second.found,
+            )
         return reading
 
     def _compare(
-        self, claim: Claim, claimed: list[Quantity], passage: Passage, sentences: list[str], sims: list[float]
+        self,
+        claim: Claim,
+        claimed: list[Quantity],
+        figures: list[list[Quantity]],
+        sentences: list[str],
+        sims: list[float],
     ) -> _Reading | None:
+        """The best reading of claimed against the figures of each sentence (parallel lists)."""
         candidates: list[tuple[Quantity, int, Quantity, str]] = []
         for i, sentence in enumerate(sentences):
-            found_here = parse_quantities(sentence, passage.language or claim.lang, passage.published)
-            for found in found_here + derived_quantities(sentence, found_here):
+            for found in figures[i]:
                 for q in claimed:
                     if not comparable(q, found):
                         continue
@@ -296,7 +308,8 @@ STRONG_TOPICAL = 0.6
 
 _ONLY = re.compile(r"\b(?:only|sole|solely|seuls?|seules?|uniquement|exclusivement)\b", re.I)
 _DECLINED = re.compile(
-    r"\b(?:declined|refused|did not|didn't|not|never|withdrew|n['’]a pas|a refusé|a décliné|ne\s+\w+\s+pas|sauf|except)\b",
+    r"\b(?:declined|refused|did not|didn't|not|never|withdrew|n['’]a pas|a refusé|a décliné|ne\s+\w+\s+pas|"
+    r"sauf|except)\b",
     re.I,
 )
 _DEICTIC = re.compile(r"^(?:aujourd['’]hui|today|now|currently|actuellement|désormais|à présent)$", re.I)
@@ -358,11 +371,11 @@ def _rank(reading: _Reading) -> tuple[int, float]:
 def derived_quantities(sentence: str, found: list[Quantity]) -> list[Quantity]:
     """Figures a reader works out: "from 2015 to 2020" is five years; "rose 100%" is a doubling."""
     out: list[Quantity] = []
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in pairwise(found):
         if a.kind == b.kind == "date" and _RANGE_LINK.match(sentence[a.span[1] : b.span[0]]):
-            start, end = _date_bounds(str(a.value)), _date_bounds(str(b.value))
-            if start and end and end[0] > start[0]:
-                days = float((end[0] - start[0]).days)
+            start, end = _date_start(str(a.value)), _date_start(str(b.value))
+            if start and end and end > start:
+                days = float((end - start).days)
                 span = (a.span[0], b.span[1])
                 out.append(Quantity(days, "day", "duration", None, sentence[span[0] : span[1]], span))
     for q in found:
@@ -371,10 +384,11 @@ def derived_quantities(sentence: str, found: list[Quantity]) -> list[Quantity]:
     return out
 
 
-def _date_bounds(value: str) -> tuple[date] | None:
+def _date_start(value: str) -> date | None:
+    """The first day a date string at any granularity ("2021", "2021-03", "2021-03-04") covers."""
     parts = [int(p) for p in value.split("-")]
     try:
-        return (date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1),)
+        return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except (ValueError, IndexError):
         return None
 
