@@ -11,7 +11,7 @@ import streamlit as st
 
 from factcheck import FactChecker, FactCheckError, Label, Settings, read_article
 from factcheck.config import SAMPLES_DIR
-from factcheck.report import BADGE, claim_parts, highlight, to_markdown
+from factcheck.report import BADGE, attribution, claim_parts, highlight, to_markdown
 
 STANCE_MARK = {"supports": "🟢 supports", "refutes": "🔴 contradicts", "neutral": "⚪ neutral"}
 LABEL_ORDER = [str(label) for label in Label]
@@ -105,15 +105,7 @@ else:
             with st.container(border=True):
                 st.markdown(f"**{BADGE[str(v.label)]}** · confidence {v.confidence:.0%} · `{v.claim.kind}`")
                 st.markdown(f"> {highlight(v.claim.text, claim_parts(v))}")
-                said = " · ".join(
-                    x
-                    for x in (
-                        v.claim.source and f"attributed to {v.claim.source}",
-                        v.claim.speaker and f"speaker: {v.claim.speaker}",
-                    )
-                    if x
-                )
-                if said:
+                if said := attribution(v.claim):
                     st.caption(said)
                 st.write(v.rationale)
                 with st.expander(f"Evidence ({len(v.evidence)} passages)"):

@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scoring import scores  # noqa: E402
+
 from factcheck.claims import detect_language, make_claim  # noqa: E402
 from factcheck.embeddings import embedding_similarity, get_embedder  # noqa: E402
 from factcheck.errors import InputError  # noqa: E402
@@ -51,18 +53,10 @@ def main() -> None:
         if label != row["label"]:
             errors.append({"id": row["id"], "gold": row["label"], "predicted": label, "reason": e.reason})
     n = len(rows)
-    f1 = {}
-    for lab in LABELS:
-        tp = sum(g == p == lab for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == lab != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == lab != p for g, p in zip(gold, pred, strict=True))
-        f1[lab] = round(2 * tp / (2 * tp + fp + fn), 3) if tp else 0.0
     majority = Counter(gold).most_common(1)[0]
     result = {
         "n": n,
-        "accuracy": round(sum(g == p for g, p in zip(gold, pred, strict=True)) / n, 3),
-        "macro_f1": round(sum(f1.values()) / len(LABELS), 3),
-        "f1": f1,
+        **scores(gold, pred, LABELS),
         "majority_class": {"label": majority[0], "accuracy": round(majority[1] / n, 3)},
         "confusion": {g: dict(Counter(p for gg, p in zip(gold, pred, strict=True) if gg == g)) for g in LABELS},
     }

@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scoring import scores  # noqa: E402
+
 from factcheck.claims import make_claim  # noqa: E402
 from factcheck.embeddings import embedding_similarity, get_embedder  # noqa: E402
 from factcheck.stance import ComparatorStance  # noqa: E402
@@ -59,20 +61,6 @@ def with_fallback(readings: list[tuple[str, float]], threshold: float) -> list[s
     ]
 
 
-def metrics(gold: list[str], pred: list[str]) -> dict:
-    f1 = {}
-    for lab in LABELS:
-        tp = sum(g == p == lab for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == lab != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == lab != p for g, p in zip(gold, pred, strict=True))
-        f1[lab] = round(2 * tp / (2 * tp + fp + fn), 3) if tp else 0.0
-    return {
-        "accuracy": round(sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold), 3),
-        "macro_f1": round(sum(f1.values()) / len(LABELS), 3),
-        "f1": f1,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--path", type=Path, default=ROOT.parent / "shared" / "benchmarks" / "vitaminc-sample")
@@ -87,18 +75,18 @@ def main() -> None:
     train_readings = comparator_labels(train, judge, similarity)
     train_gold = [r["label"] for r in train]
     grid = [round(0.05 * i, 2) for i in range(21)]
-    threshold = max(grid, key=lambda t: (metrics(train_gold, with_fallback(train_readings, t))["accuracy"], -t))
+    threshold = max(grid, key=lambda t: (scores(train_gold, with_fallback(train_readings, t), LABELS)["accuracy"], -t))
     readings = comparator_labels(test, judge, similarity)
     gold = [r["label"] for r in test]
     majority = Counter(gold).most_common(1)[0]
     result = {
         "n": len(test),
         "majority_class": {"label": majority[0], "accuracy": round(majority[1] / len(test), 3)},
-        "comparator": metrics(gold, [label for label, _ in readings]),
+        "comparator": scores(gold, [label for label, _ in readings], LABELS),
         "comparator+similarity": {
             "threshold_from_train": threshold,
-            "train_accuracy": metrics(train_gold, with_fallback(train_readings, threshold))["accuracy"],
-            **metrics(gold, with_fallback(readings, threshold)),
+            "train_accuracy": scores(train_gold, with_fallback(train_readings, threshold), LABELS)["accuracy"],
+            **scores(gold, with_fallback(readings, threshold), LABELS),
         },
         "comparator_decided": sum(label != "not enough info" for label, _ in readings),
     }

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from factcheck.types import Verdict
+from factcheck.types import Claim, Verdict
 
 BADGE = {
     "SUPPORTED": "✅ supported",
@@ -32,6 +32,15 @@ def highlight(text: str, parts: Sequence[str]) -> str:
     return out
 
 
+def attribution(claim: Claim) -> str:
+    """Who the article puts a claim in the mouth of, for a caption: "" when nobody."""
+    parts = [
+        f"attributed to {claim.source}" if claim.source else "",
+        f"speaker: {claim.speaker}" if claim.speaker else "",
+    ]
+    return " · ".join(p for p in parts if p)
+
+
 def claim_parts(verdict: Verdict) -> list[str]:
     """The words of a claim that its evidence was compared on: its figures, or its names for lists."""
     return [q.text for q in verdict.claim.quantities] or (
@@ -53,9 +62,16 @@ def to_markdown(verdicts: Sequence[Verdict], title: str = "Fact-check report", e
         lines += [
             f"## {n}. {v.claim.text}",
             "",
-            f"**{BADGE[str(v.label)]}** · confidence {v.confidence:.0%} · kind {v.claim.kind}"
-            + (f" · attributed to {v.claim.source}" if v.claim.source else "")
-            + (f" · speaker {v.claim.speaker}" if v.claim.speaker else ""),
+            " · ".join(
+                p
+                for p in (
+                    f"**{BADGE[str(v.label)]}**",
+                    f"confidence {v.confidence:.0%}",
+                    f"kind {v.claim.kind}",
+                    attribution(v.claim),
+                )
+                if p
+            ),
             "",
             v.rationale,
             "",

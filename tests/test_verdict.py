@@ -115,3 +115,12 @@ def test_highlight_bolds_the_compared_figures_and_escapes_markdown():
     assert highlight("built in 122 days, 19 days to train", ["122 days"]) == "built in **122 days**, 19 days to train"
     assert highlight("a *starred* 3 months", ["3 months"]) == "a \\*starred\\* **3 months**"
     assert highlight("no figure here", ["42"]) == "no figure here"
+
+
+def test_markdown_report_names_the_attribution_and_speaker():
+    from factcheck.report import to_markdown
+    from factcheck.types import Claim, Label, Verdict
+
+    claim = Claim("c1", "une seule personne pouvait le faire", "fr", "quote", source="BG2", speaker="Jensen Huang")
+    report = to_markdown([Verdict(claim, Label.NOT_ENOUGH_INFO, 0.5, "No source.")])
+    assert "kind quote · attributed to BG2 · speaker: Jensen Huang" in report
