@@ -118,10 +118,8 @@ class ComparatorStance:
             for s, e in split_sentences(passage.text):
                 sentence = passage.text[s:e]
                 texts.append(sentence)
-                texts += [
-                    clause_around(sentence, q.span)
-                    for q in parse_quantities(sentence, passage.language or claim.lang, passage.published)
-                ]
+                lang = passage.language or claim.lang
+                texts += [clause_around(sentence, q.span) for q in figures_in(sentence, lang, passage.published)]
         warm(texts)
 
     def judge(self, claim: Claim, passage: Passage, article_date: date | None = None) -> Evidence:
@@ -165,10 +163,7 @@ class ComparatorStance:
         if not key:
             return None
         lang = passage.language or claim.lang
-        figures = []
-        for sentence in sentences:
-            found = parse_quantities(sentence, lang, passage.published)
-            figures.append(found + derived_quantities(sentence, found))
+        figures = [figures_in(sentence, lang, passage.published) for sentence in sentences]
         reading = self._compare(claim, key, figures, sentences, sims)
         if reading is None or reading.stance is Stance.REFUTES:
             return reading
@@ -366,6 +361,12 @@ def _declined(sentence: str, name: str) -> bool:
 def _rank(reading: _Reading) -> tuple[int, float]:
     order = 2 if reading.stance is Stance.SUPPORTS and not reading.partial else 1
     return (order if reading.stance is not Stance.REFUTES else 0, reading.score)
+
+
+def figures_in(sentence: str, lang: str, published: date | None) -> list[Quantity]:
+    """The figures a sentence states and those a reader works out from them."""
+    found = parse_quantities(sentence, lang, published)
+    return found + derived_quantities(sentence, found)
 
 
 def derived_quantities(sentence: str, found: list[Quantity]) -> list[Quantity]:
