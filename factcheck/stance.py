@@ -150,6 +150,7 @@ class ComparatorStance:
             later=later,
             sentence=reading.sentence,
             found=reading.found,
+            copies=passage.copies,
         )
 
     def _by_quantity(self, claim: Claim, passage: Passage, sentences: list[str], sims: list[float]) -> _Reading | None:

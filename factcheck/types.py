@@ -109,6 +109,8 @@ class Passage:
     language: str
     text: str
     score: float
+    copies: tuple[str, ...] = ()
+    """Other publications of the same text (syndicated or translated copies), as "publisher, url"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,9 @@ class Evidence:
     later: bool = False
     sentence: str = ""
     found: Quantity | None = None
+    judge: str = "comparator"
+    """What read the stance: "comparator", "model", "nli" or "llm"."""
+    copies: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
