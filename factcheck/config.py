@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     collection: str = "factcheck"
     top_k: int = 10
     hybrid: bool = False
+    stance: Literal["comparator", "model", "both"] = "both"
+    nli_model: str | None = None
+    llm: str | None = None
 
     @property
     def chroma_dir(self) -> Path:
