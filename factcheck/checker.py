@@ -12,14 +12,14 @@ from langchain_core.embeddings import Embeddings
 from factcheck.claims import Article, extract_claims, focus_clauses, make_claim
 from factcheck.config import Settings
 from factcheck.corpus import load_corpus
-from factcheck.embeddings import embedding_similarity, get_embedder
+from factcheck.embeddings import get_embedder
+from factcheck.engine import make_stance
+from factcheck.judges import load_judges
 from factcheck.retrieval import RRF_K, Retriever
-from factcheck.stance import ComparatorStance
 from factcheck.store import IndexReport, Progress, VectorStore, make_client
 from factcheck.types import Claim, Passage, Verdict
 from factcheck.verdict import decide
 
-DEFAULT_TOPICAL = 0.3
 LATER_CONTEXT = 2
 
 
@@ -30,6 +30,7 @@ class FactChecker:
         settings: where the data lives and which embedder and store to use.
         embeddings: an embedder to use instead of the one named in settings (tests pass a fake).
         store: a VectorStore to use instead of opening the one settings describe.
+        judges: stance judges to use instead of those settings name (FACTCHECK_NLI_MODEL, FACTCHECK_LLM).
     """
 
     def __init__(
@@ -38,13 +39,15 @@ class FactChecker:
         *,
         embeddings: Embeddings | None = None,
         store: VectorStore | None = None,
+        judges: Sequence | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.embeddings = embeddings or (store.embeddings if store else get_embedder(self.settings.embedder))
         self._store = store
         self._retriever: Retriever | None = None
-        topical = getattr(self.embeddings, "topical", DEFAULT_TOPICAL)
-        self.stance = ComparatorStance(embedding_similarity(self.embeddings), topical=topical)
+        if judges is None:
+            judges = load_judges(self.settings.nli_model, self.settings.llm)
+        self.stance = make_stance(self.embeddings, self.settings.stance, judges=judges)
 
     @property
     def store(self) -> VectorStore:

@@ -180,6 +180,11 @@ class EmbeddingSimilarity:
             self._queries[text] = self.embeddings.embed_query(text)
         return self._queries[text]
 
+    def vector(self, text: str) -> list[float]:
+        """The document vector of text (embedded now unless warm already did)."""
+        self.warm([text])
+        return self._docs[text]
+
     def __call__(self, query: str, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []

@@ -1,0 +1,336 @@
+"""Train the stance classifier shipped in factcheck/models/stance (never run in CI).
+
+    python -m factcheck.train_stance [--benchmarks ../shared/benchmarks] [--out factcheck/models/stance]
+
+Data (../shared/benchmarks, see each SOURCE.md for licences), split so that nothing held
+out for evaluation is trained or tuned on:
+
+- train: Climate-FEVER evidence pairs of the claims `split_of` puts in train,
+  DACCORD train, RTE3-FR dev (minus its dev fifth), the VitaminC train files (minus their
+  dev fifth), and the project's own stance pairs (bench/data/stance_pairs.jsonl, minus
+  their dev fifth).
+- dev (early stopping, temperature, decision priors and threshold): the dev fifths of the
+  same sets.
+- never touched: Climate-FEVER and DACCORD test fifths, VitaminC test, RTE3-FR test,
+  XNLI-fr dev, and bench/data/stance_pairs_heldout.jsonl.
+
+SICK is left out: image captions, unlike news, and embedding it would double the
+encoding time on two cores.
+
+DACCORD's "compatibles" means only "does not contradict", so those pairs are trained on
+the probability of not refuting, not pushed towards either other label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from factcheck.datasets import load, split_of
+from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features, surface_features
+from factcheck.train_cache import EmbeddingCache
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_REFUTES = -1
+"""Target for a pair known only not to contradict its claim (DACCORD "compatibles")."""
+
+_TARGET = {
+    "supports": 0, "entailment": 0, "SUPPORTS": 0, "partly": 0,
+    "refutes": 1, "contradiction": 1, "REFUTES": 1,
+    "neutral": 2, "not enough info": 2, "NOT_ENOUGH_INFO": 2,
+    "compatibles": NOT_REFUTES,
+}  # fmt: skip
+
+
+@dataclass
+class Pairs:
+    """Parallel lists of one split of one or more sets."""
+
+    claims: list[str]
+    evidence: list[str]
+    langs: list[str]
+    targets: list[int]
+    sets: list[str]
+
+    @classmethod
+    def empty(cls) -> Pairs:
+        return cls([], [], [], [], [])
+
+    def add(self, name: str, claim: str, evidence: str, lang: str, label: str) -> None:
+        self.claims.append(claim)
+        self.evidence.append(evidence)
+        self.langs.append(lang)
+        self.targets.append(_TARGET[label])
+        self.sets.append(name)
+
+
+def _own_pairs(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def gather(benchmarks: Path) -> tuple[Pairs, Pairs, dict[str, Pairs]]:
+    """Train, dev and the held-out test sets, built from the loaders in factcheck.datasets."""
+    train, dev, test = Pairs.empty(), Pairs.empty(), {}
+
+    def put(target: Pairs, name: str, items) -> None:
+        for item in items:
+            target.add(name, item.claim, item.evidence[0], item.lang, item.label)
+
+    cf = load("climate-fever-pairs", benchmarks / "climate-fever", "all")
+    for item in cf:
+        part = split_of(item.id.split("/")[0])
+        if part == "test":
+            continue
+        (train if part == "train" else dev).add("climate-fever", item.claim, item.evidence[0], item.lang, item.label)
+    da = load("daccord", benchmarks / "daccord-fr", "all")
+    for item in da:
+        part = split_of(item.id)
+        if part != "test":
+            (train if part == "train" else dev).add("daccord", item.claim, item.evidence[0], item.lang, item.label)
+    for name, items in (
+        ("rte3-fr", load("rte3-fr", benchmarks / "rte3-fr", "dev")),
+        ("vitaminc", load("vitaminc", benchmarks / "vitaminc-sample", "train")),
+    ):
+        for item in items:
+            (dev if split_of(item.id) == "dev" else train).add(
+                name, item.claim, item.evidence[0], item.lang, item.label
+            )
+    for row in _own_pairs(ROOT / "bench" / "data" / "stance_pairs.jsonl"):
+        (dev if split_of(row["id"]) == "dev" else train).add(
+            "own", row["claim"], row["evidence"], row["lang"], row["label"]
+        )
+
+    for name, path, split in (
+        ("climate-fever-pairs", "climate-fever", "test"),
+        ("daccord", "daccord-fr", "test"),
+        ("vitaminc", "vitaminc-sample", "test"),
+        ("rte3-fr", "rte3-fr", "test"),
+        ("xnli-fr", "xnli-fr", "dev"),
+    ):
+        test[name] = Pairs.empty()
+        put(test[name], name, load(name, benchmarks / path, split))
+    test["own-heldout"] = Pairs.empty()
+    for row in _own_pairs(ROOT / "bench" / "data" / "stance_pairs_heldout.jsonl"):
+        test["own-heldout"].add("own", row["claim"], row["evidence"], row["lang"], row["label"])
+    return train, dev, test
+
+
+def featurise(pairs: Pairs, cache: EmbeddingCache) -> np.ndarray:
+    u = cache.embed(pairs.claims, progress=True)
+    v = cache.embed(pairs.evidence, progress=True)
+    cosine = (u * v).sum(axis=1)
+    surface = np.array(
+        [
+            surface_features(c, e, lang, float(s))
+            for c, e, lang, s in zip(pairs.claims, pairs.evidence, pairs.langs, cosine, strict=True)
+        ],
+        dtype=np.float32,
+    )
+    return pair_features(u, v, surface)
+
+
+def _loss(logits, targets, weights):
+    import torch
+
+    logp = torch.log_softmax(logits, dim=1)
+    known = targets >= 0
+    nll = torch.zeros_like(weights)
+    nll[known] = -logp[known, targets[known]]
+    # "Does not contradict": the probability of supports or neutral together.
+    nll[~known] = -torch.logsumexp(logp[~known][:, [0, 2]], dim=1)
+    return (nll * weights).sum() / weights.sum()
+
+
+def train_network(x, y, w, x_dev, y_dev, *, hidden: int, epochs: int, seed: int):
+    """A one-hidden-layer network with dropout; the epoch with the best dev loss is kept."""
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(2)
+    net = torch.nn.Sequential(
+        torch.nn.Dropout(0.1), torch.nn.Linear(x.shape[1], hidden), torch.nn.ReLU(), torch.nn.Dropout(0.3),
+        torch.nn.Linear(hidden, len(LABELS)),
+    )  # fmt: skip
+    opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-3)
+    xt, yt, wt = torch.tensor(x), torch.tensor(y), torch.tensor(w)
+    xd, yd = torch.tensor(x_dev), torch.tensor(y_dev)
+    wd = torch.ones(len(yd))
+    best, best_state, gen = float("inf"), None, torch.Generator().manual_seed(seed)
+    for epoch in range(epochs):
+        net.train()
+        for idx in torch.randperm(len(yt), generator=gen).split(128):
+            opt.zero_grad()
+            _loss(net(xt[idx]), yt[idx], wt[idx]).backward()
+            opt.step()
+        net.eval()
+        with torch.no_grad():
+            dev_loss = float(_loss(net(xd), yd, wd))
+        print(f"epoch {epoch + 1}: dev loss {dev_loss:.4f}", file=sys.stderr)
+        if dev_loss < best:
+            best, best_state = dev_loss, {k: v.clone() for k, v in net.state_dict().items()}
+    net.load_state_dict(best_state)
+    return net, best
+
+
+def macro_f1(gold: list[int], pred: list[int], labels=(0, 1, 2)) -> float:
+    f1s = []
+    for label in labels:
+        tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
+        fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def _predict(model: StanceModel, x: np.ndarray) -> list[int]:
+    return [LABELS.index(s) for s, _ in model.decide(model.probabilities(x))]
+
+
+def _score(model: StanceModel, x: np.ndarray, pairs: Pairs) -> dict:
+    pred = _predict(model, x)
+    gold = pairs.targets
+    if all(g in (1, NOT_REFUTES) for g in gold):  # DACCORD: contradiction or not
+        gold_b = [1 if g == 1 else 0 for g in gold]
+        pred_b = [1 if p == 1 else 0 for p in pred]
+        acc = sum(g == p for g, p in zip(gold_b, pred_b, strict=True)) / len(gold)
+        return {"n": len(gold), "accuracy": round(acc, 3), "macro_f1": round(macro_f1(gold_b, pred_b, (0, 1)), 3)}
+    labels = tuple(sorted(set(gold))) if "own" in pairs.sets else (0, 1, 2)
+    acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
+    return {"n": len(gold), "accuracy": round(acc, 3), "macro_f1": round(macro_f1(gold, pred, labels), 3)}
+
+
+def _tune(model_args: dict, x_dev: np.ndarray, dev: Pairs) -> tuple[float, list[float], float]:
+    """Temperature by dev log-loss; then log-priors and threshold by mean dev macro-F1 over the sets."""
+    y = np.array(dev.targets)
+    known = y >= 0
+    probe = StanceModel(**model_args, temperature=1.0, bias=np.zeros(3, np.float32), threshold=0.0, card={})
+    logits = probe.logits(x_dev)
+
+    def nll(t: float) -> float:
+        z = logits[known] / t
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-logp[np.arange(known.sum()), y[known]].mean())
+
+    temperature = min((0.5 + 0.05 * i for i in range(60)), key=nll)
+    names = sorted(set(dev.sets))
+    by_set = {n: [i for i, s in enumerate(dev.sets) if s == n] for n in names}
+
+    def objective(bias: list[float], threshold: float) -> float:
+        m = StanceModel(
+            **model_args, temperature=temperature, bias=np.array(bias, np.float32), threshold=threshold, card={}
+        )
+        return float(np.mean([_score(m, x_dev[idx], _subset(dev, idx))["macro_f1"] for idx in by_set.values()]))
+
+    grid = [round(-1.0 + 0.25 * i, 2) for i in range(9)]
+    bias = max(([a, b, 0.0] for a in grid for b in grid), key=lambda bb: objective(bb, 0.0))
+    threshold = max((round(0.05 * i, 2) for i in range(0, 15)), key=lambda t: (objective(bias, t), t))
+    return temperature, bias, threshold
+
+
+def _subset(pairs: Pairs, idx: list[int]) -> Pairs:
+    return Pairs(*([getattr(pairs, f)[i] for i in idx] for f in ("claims", "evidence", "langs", "targets", "sets")))
+
+
+def reliability(model: StanceModel, x: np.ndarray, pairs: Pairs, bins: int = 10) -> list[dict]:
+    """Confidence of the decided stance against how often it was right, in equal-width bins."""
+    decided = model.decide(model.probabilities(x))
+    rows = [(p, LABELS.index(s) == g) for (s, p), g in zip(decided, pairs.targets, strict=True) if g >= 0]
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [ok for p, ok in rows if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if inside:
+            mean_p = float(np.mean([p for p, _ in rows if lo <= p < hi or (b == bins - 1 and p == 1.0)]))
+            out.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(inside), "confidence": round(mean_p, 3),
+                        "accuracy": round(sum(inside) / len(inside), 3)})  # fmt: skip
+    return out
+
+
+def expected_calibration_error(table: list[dict]) -> float:
+    n = sum(r["n"] for r in table)
+    return round(sum(r["n"] * abs(r["confidence"] - r["accuracy"]) for r in table) / max(1, n), 3)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--benchmarks", type=Path, default=ROOT.parent / "shared" / "benchmarks")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--cache", type=Path, default=ROOT / "data" / "cache" / "use-multilingual")
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--epochs", type=int, default=25)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args(argv)
+    started = time.time()
+    train, dev, test = gather(args.benchmarks)
+    print(f"train {len(train.targets)} pairs {dict(Counter(train.sets))}; dev {len(dev.targets)}", file=sys.stderr)
+    cache = EmbeddingCache(args.cache)
+    x, x_dev = featurise(train, cache), featurise(dev, cache)
+    x_test = {name: featurise(pairs, cache) for name, pairs in test.items()}
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    y = np.array(train.targets)
+    counts = Counter(t for t in train.targets)
+    weights = np.array([1.0 / np.sqrt(counts[t]) for t in train.targets], np.float32)
+    weights *= len(weights) / weights.sum()
+    trained_at = time.time()
+    net, dev_loss = train_network(
+        (x - mean) / scale, y, weights, (x_dev - mean) / scale, np.array(dev.targets),
+        hidden=args.hidden, epochs=args.epochs, seed=args.seed,
+    )  # fmt: skip
+    train_seconds = time.time() - trained_at
+    state = net.state_dict()
+    model_args = {
+        "mean": mean.astype(np.float32), "scale": scale.astype(np.float32),
+        "w1": state["1.weight"].numpy().T.copy(), "b1": state["1.bias"].numpy(),
+        "w2": state["4.weight"].numpy().T.copy(), "b2": state["4.bias"].numpy(),
+    }  # fmt: skip
+    # Round through float16 first, so tuning and the figures below see the shipped weights.
+    model_args = {k: v.astype(np.float16).astype(np.float32) for k, v in model_args.items()}
+    temperature, bias, threshold = _tune(model_args, x_dev, dev)
+    model = StanceModel(
+        **model_args, temperature=temperature, bias=np.array(bias, np.float32), threshold=threshold, card={}
+    )
+    metrics = {name: _score(model, x_test[name], pairs) for name, pairs in test.items()}
+    metrics["dev"] = _score(model, x_dev, dev)
+    pooled = Pairs.empty()
+    for name in ("climate-fever-pairs", "vitaminc", "rte3-fr", "xnli-fr", "own-heldout"):
+        for f in ("claims", "evidence", "langs", "targets", "sets"):
+            getattr(pooled, f).extend(getattr(test[name], f))
+    x_pooled = np.vstack([x_test[n] for n in ("climate-fever-pairs", "vitaminc", "rte3-fr", "xnli-fr", "own-heldout")])
+    diagram = reliability(model, x_pooled, pooled)
+    args.out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out / "weights.npz", **{k: v.astype(np.float16) for k, v in model_args.items()})
+    meta = {
+        "labels": [str(label) for label in LABELS],
+        "features": ["use-multilingual u*v (512)", "use-multilingual |u-v| (512)", *SURFACE],
+        "hidden": args.hidden,
+        "temperature": temperature,
+        "bias": bias,
+        "threshold": threshold,
+        "train_pairs": dict(Counter(train.sets)),
+        "dev_pairs": dict(Counter(dev.sets)),
+        "dev_loss": round(dev_loss, 4),
+        "seed": args.seed,
+        "train_seconds": round(train_seconds, 1),
+        "total_seconds": round(time.time() - started, 1),
+        "heldout": metrics,
+        "reliability": diagram,
+        "ece": expected_calibration_error(diagram),
+    }
+    (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(
+        json.dumps(
+            {k: meta[k] for k in ("heldout", "ece", "temperature", "bias", "threshold", "train_seconds")}, indent=2
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
