@@ -136,7 +136,8 @@ class StanceReader:
                 table = self.model.card.get("comparator_precision", table)
             except Exception:
                 table = COMPARATOR_PRECISION
-        return replace(evidence, stance_score=round(float(table.get(kind, evidence.stance_score)), 3))
+        score = table.get(kind) or COMPARATOR_PRECISION[kind]
+        return replace(evidence, stance_score=round(float(score), 3))
 
 
 def _has_key_figure(claim: Claim) -> bool:

@@ -59,3 +59,20 @@ class EmbeddingCache:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._vectors[_key(t)] for t in texts])
+
+
+class CachedEmbeddings:
+    """A LangChain-style embedder answering from an EmbeddingCache, so the comparator can run
+    over thousands of benchmark pairs without re-encoding what training already encoded."""
+
+    name = "use-multilingual"
+    topical = 0.35
+
+    def __init__(self, cache: EmbeddingCache) -> None:
+        self.cache = cache
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.cache.embed(list(texts)).tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]

@@ -35,7 +35,8 @@ import numpy as np
 
 from factcheck.datasets import load, split_of
 from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features, surface_features
-from factcheck.train_cache import EmbeddingCache
+from factcheck.train_cache import CachedEmbeddings, EmbeddingCache
+from factcheck.types import Stance
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_REFUTES = -1
@@ -239,6 +240,42 @@ def _subset(pairs: Pairs, idx: list[int]) -> Pairs:
     return Pairs(*([getattr(pairs, f)[i] for i in idx] for f in ("claims", "evidence", "langs", "targets", "sets")))
 
 
+def comparator_precision(dev: Pairs, cache: EmbeddingCache) -> dict:
+    """How often each kind of comparator reading was right on the dev pairs: its calibrated score.
+
+    A partial match ("three months" against 122 days) counts as right when the pair is
+    labelled partly (the project's own pairs) or refutes (benchmarks call a different figure
+    a refutation).
+    """
+    from factcheck.claims import make_claim
+    from factcheck.embeddings import embedding_similarity
+    from factcheck.stance import ComparatorStance
+    from factcheck.types import Passage
+
+    embeddings = CachedEmbeddings(cache)
+    comparator = ComparatorStance(embedding_similarity(embeddings), topical=embeddings.topical)
+    right: dict[str, list[bool]] = {"supports": [], "partly": [], "refutes": []}
+    for claim_text, evidence, lang, target, name in zip(
+        dev.claims, dev.evidence, dev.langs, dev.targets, dev.sets, strict=True
+    ):
+        try:
+            claim = make_claim(claim_text, lang)
+        except Exception:
+            continue
+        e = comparator.judge(claim, Passage("dev", "dev", "", "", "", None, lang, evidence, 1.0))
+        if e.stance is Stance.NEUTRAL:
+            continue
+        if e.partial:
+            right["partly"].append(target == 0 if name == "own" else target == 1)
+        elif e.stance is Stance.SUPPORTS:
+            right["supports"].append(target == 0)
+        else:
+            right["refutes"].append(target in (1,))
+    return {kind: round(sum(oks) / len(oks), 3) if oks else None for kind, oks in right.items()} | {
+        f"{kind}_n": len(oks) for kind, oks in right.items()
+    }
+
+
 def reliability(model: StanceModel, x: np.ndarray, pairs: Pairs, bins: int = 10) -> list[dict]:
     """Confidence of the decided stance against how often it was right, in equal-width bins."""
     decided = model.decide(model.probabilities(x))
@@ -305,6 +342,7 @@ def main(argv: list[str] | None = None) -> None:
             getattr(pooled, f).extend(getattr(test[name], f))
     x_pooled = np.vstack([x_test[n] for n in ("climate-fever-pairs", "vitaminc", "rte3-fr", "xnli-fr", "own-heldout")])
     diagram = reliability(model, x_pooled, pooled)
+    precision = comparator_precision(dev, cache)
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "weights.npz", **{k: v.astype(np.float16) for k, v in model_args.items()})
     meta = {
@@ -314,6 +352,7 @@ def main(argv: list[str] | None = None) -> None:
         "temperature": temperature,
         "bias": bias,
         "threshold": threshold,
+        "comparator_precision": precision,
         "train_pairs": dict(Counter(train.sets)),
         "dev_pairs": dict(Counter(dev.sets)),
         "dev_loss": round(dev_loss, 4),

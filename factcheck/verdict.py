@@ -3,8 +3,11 @@
 Each source counts once (its strongest reading), and passages published after the
 article are shown as later context but never count for or against it.
 
-Confidence in this version is a heuristic, not a calibrated probability: the share of
-the stance weight behind the label, discounted when few sources speak.
+Each passage's stance score is calibrated (engine.py): the chance that reading is right.
+The verdict's confidence combines them as independent witnesses (noisy-OR: the chance that
+at least one of the sources behind the label reads right), scaled by the share of the
+stance weight behind the label. It is a reasoned score, not itself a calibrated one:
+sources copying each other are not independent, which is why copies are collapsed first.
 """
 
 from __future__ import annotations
@@ -44,6 +47,13 @@ def _latest_plan(claim: Claim, counted: list[Evidence]) -> tuple[list[Evidence],
     newest = max(e.published for e in dated)
     keep = [e for e in counted if e.published and (newest - e.published).days <= PLAN_WINDOW_DAYS]
     return keep, [e for e in counted if e not in keep]
+
+
+def _noisy_or(evidence: Sequence[Evidence]) -> float:
+    miss = 1.0
+    for e in evidence:
+        miss *= 1.0 - min(max(e.stance_score, 0.0), 0.99)
+    return 1.0 - miss
 
 
 def _cite(e: Evidence) -> str:
@@ -92,8 +102,9 @@ def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
     if pro and con and max(w_pro, w_con) < DOMINANCE * min(w_pro, w_con):
         label = Label.CONFLICTING
         rationale = f"{article} Sources disagree. For: {_side(pro)}. Against: {_side(con)}."
-        confidence = max(w_pro, w_con) / (w_pro + w_con)
-        return Verdict(claim, label, confidence * (1 - 0.5 ** len(counted)), rationale, tuple(evidence))
+        # The chance that both sides really say what they were read as saying.
+        confidence = _noisy_or(pro) * _noisy_or(con)
+        return Verdict(claim, label, confidence, rationale, tuple(evidence))
     winners = pro if w_pro >= w_con else con
     agreement = max(w_pro, w_con) / (w_pro + w_con)
     if winners is con:
@@ -112,5 +123,5 @@ def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
     older = f" Earlier plans differed: {_side(superseded)}." if superseded else ""
     rationale = f"{article} Sources: {_side(winners)}.{against}{older} {detail + ': ' if detail else ''}{ending}."
     rationale = rationale.replace(". :", ":").replace("  ", " ")
-    confidence = agreement * (1 - 0.5 ** (len(winners) + 1))
+    confidence = agreement * _noisy_or(winners)
     return Verdict(claim, label, confidence, rationale[0].upper() + rationale[1:], tuple(evidence))
