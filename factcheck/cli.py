@@ -71,7 +71,8 @@ def cmd_index(args: argparse.Namespace) -> None:
     else:
         r = report
         print(
-            f"added {r.added}, updated {r.updated}, removed {r.removed}, unchanged {r.unchanged} ({r.chunks} chunks embedded)"
+            f"added {r.added}, updated {r.updated}, removed {r.removed}, unchanged {r.unchanged} "
+            f"({r.chunks} chunks embedded)"
         )
 
 
@@ -156,6 +157,20 @@ def _metrics_text(m: dict) -> str:
     return "\n".join(lines)
 
 
+def _cached_embedder(directory: Path | None):
+    """The default embedder answering from a text-keyed disk cache (the one train_stance fills)."""
+    if directory is None:
+        return None
+    from factcheck.config import Settings
+    from factcheck.train_cache import CachedEmbeddings, EmbeddingCache
+
+    if Settings().embedder != CachedEmbeddings.name:
+        raise InputError(
+            f"--embedding-cache holds {CachedEmbeddings.name} vectors; the embedder is {Settings().embedder}."
+        )
+    return CachedEmbeddings(EmbeddingCache(directory))
+
+
 def cmd_eval(args: argparse.Namespace) -> None:
     from factcheck.evaluate import run
 
@@ -168,6 +183,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
         system=args.system,
         limit=args.limit,
         progress=_item_progress(f"eval {args.dataset}"),
+        embeddings=_cached_embedder(args.embedding_cache),
     )
     if args.predictions is not None:
         with args.predictions.open("w", encoding="utf-8") as out:
@@ -227,6 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["comparator", "model", "both"],
         default=None,
         help="the stance reader (default: FACTCHECK_STANCE, else both)",
+    )
+    p.add_argument(
+        "--embedding-cache",
+        type=Path,
+        default=None,
+        help="reuse and extend a disk cache of sentence vectors (data/cache/use-multilingual): same figures, faster",
     )
     p.set_defaults(func=cmd_eval)
     return parser

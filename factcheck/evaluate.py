@@ -227,8 +227,9 @@ def _run_pairs(
         else:
             passage = _passage(item, 0, item.evidence[0])
             reader.warm(claim, [passage])
-            key = _stance_key(reader.judge(claim, passage, item.article_date))
-            out.append(Prediction(item.id, item.label, table[key], key))
+            evidence = reader.judge(claim, passage, item.article_date)
+            key = _stance_key(evidence)
+            out.append(Prediction(item.id, item.label, table[key], key, evidence.stance_score))
         if progress:
             progress(done, len(items))
     return out
