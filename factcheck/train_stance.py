@@ -149,17 +149,19 @@ def _loss(logits, targets, weights):
     return (nll * weights).sum() / weights.sum()
 
 
-def train_network(x, y, w, x_dev, y_dev, *, hidden: int, epochs: int, seed: int):
+def train_network(
+    x, y, w, x_dev, y_dev, *, hidden: int, epochs: int, seed: int, lr: float, weight_decay: float, dropout: float
+):
     """A one-hidden-layer network with dropout; the epoch with the best dev loss is kept."""
     import torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(2)
     net = torch.nn.Sequential(
-        torch.nn.Dropout(0.1), torch.nn.Linear(x.shape[1], hidden), torch.nn.ReLU(), torch.nn.Dropout(0.3),
+        torch.nn.Dropout(dropout), torch.nn.Linear(x.shape[1], hidden), torch.nn.ReLU(), torch.nn.Dropout(0.3),
         torch.nn.Linear(hidden, len(LABELS)),
     )  # fmt: skip
-    opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-3)
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=weight_decay)
     xt, yt, wt = torch.tensor(x), torch.tensor(y), torch.tensor(w)
     xd, yd = torch.tensor(x_dev), torch.tensor(y_dev)
     wd = torch.ones(len(yd))
@@ -255,6 +257,7 @@ def comparator_precision(dev: Pairs, cache: EmbeddingCache) -> dict:
     embeddings = CachedEmbeddings(cache)
     comparator = ComparatorStance(embedding_similarity(embeddings), topical=embeddings.topical)
     right: dict[str, list[bool]] = {"supports": [], "partly": [], "refutes": []}
+    by_set: dict[str, dict[str, list[bool]]] = {}
     for claim_text, evidence, lang, target, name in zip(
         dev.claims, dev.evidence, dev.langs, dev.targets, dev.sets, strict=True
     ):
@@ -266,13 +269,18 @@ def comparator_precision(dev: Pairs, cache: EmbeddingCache) -> dict:
         if e.stance is Stance.NEUTRAL:
             continue
         if e.partial:
-            right["partly"].append(target == 0 if name == "own" else target == 1)
+            kind, ok = "partly", target == 0 if name == "own" else target == 1
         elif e.stance is Stance.SUPPORTS:
-            right["supports"].append(target == 0)
+            kind, ok = "supports", target == 0
         else:
-            right["refutes"].append(target in (1,))
+            kind, ok = "refutes", target == 1
+        right[kind].append(ok)
+        by_set.setdefault(name, {}).setdefault(kind, []).append(ok)
     return {kind: round(sum(oks) / len(oks), 3) if oks else None for kind, oks in right.items()} | {
-        f"{kind}_n": len(oks) for kind, oks in right.items()
+        "n": {kind: len(oks) for kind, oks in right.items()},
+        "by_set": {
+            name: {kind: f"{sum(oks)}/{len(oks)}" for kind, oks in kinds.items()} for name, kinds in by_set.items()
+        },
     }
 
 
@@ -304,13 +312,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--weight-decay", type=float, default=1e-3)
+    parser.add_argument("--dropout", type=float, default=0.1, help="dropout on the input features")
+    parser.add_argument("--skip-precision", action="store_true", help="for hyper-parameter trials only")
+    parser.add_argument("--features", type=Path, default=None, help="keep the computed features here for reruns")
+    parser.add_argument(
+        "--without", action="append", default=[], help="leave one training set out (climate-fever, daccord, ...)"
+    )
     args = parser.parse_args(argv)
     started = time.time()
     train, dev, test = gather(args.benchmarks)
+    for name in args.without:
+        train = _subset(train, [i for i, s in enumerate(train.sets) if s != name])
+        dev = _subset(dev, [i for i, s in enumerate(dev.sets) if s != name])
+    if args.without:
+        test = {k: v for k, v in test.items() if not any(k.startswith(w) for w in args.without)}
     print(f"train {len(train.targets)} pairs {dict(Counter(train.sets))}; dev {len(dev.targets)}", file=sys.stderr)
     cache = EmbeddingCache(args.cache)
-    x, x_dev = featurise(train, cache), featurise(dev, cache)
-    x_test = {name: featurise(pairs, cache) for name, pairs in test.items()}
+    if args.features and args.features.exists() and not args.without:
+        saved = np.load(args.features)
+        x, x_dev = saved["train"], saved["dev"]
+        x_test = {name: saved[f"test:{name}"] for name in test}
+    else:
+        x, x_dev = featurise(train, cache), featurise(dev, cache)
+        x_test = {name: featurise(pairs, cache) for name, pairs in test.items()}
+        if args.features and not args.without:
+            np.savez(args.features, train=x, dev=x_dev, **{f"test:{name}": v for name, v in x_test.items()})
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     y = np.array(train.targets)
     counts = Counter(t for t in train.targets)
@@ -319,7 +347,8 @@ def main(argv: list[str] | None = None) -> None:
     trained_at = time.time()
     net, dev_loss = train_network(
         (x - mean) / scale, y, weights, (x_dev - mean) / scale, np.array(dev.targets),
-        hidden=args.hidden, epochs=args.epochs, seed=args.seed,
+        hidden=args.hidden, epochs=args.epochs, seed=args.seed, lr=args.lr, weight_decay=args.weight_decay,
+        dropout=args.dropout,
     )  # fmt: skip
     train_seconds = time.time() - trained_at
     state = net.state_dict()
@@ -337,18 +366,22 @@ def main(argv: list[str] | None = None) -> None:
     metrics = {name: _score(model, x_test[name], pairs) for name, pairs in test.items()}
     metrics["dev"] = _score(model, x_dev, dev)
     pooled = Pairs.empty()
-    for name in ("climate-fever-pairs", "vitaminc", "rte3-fr", "xnli-fr", "own-heldout"):
+    three_way = [n for n in ("climate-fever-pairs", "vitaminc", "rte3-fr", "xnli-fr", "own-heldout") if n in test]
+    for name in three_way:
         for f in ("claims", "evidence", "langs", "targets", "sets"):
             getattr(pooled, f).extend(getattr(test[name], f))
-    x_pooled = np.vstack([x_test[n] for n in ("climate-fever-pairs", "vitaminc", "rte3-fr", "xnli-fr", "own-heldout")])
+    x_pooled = np.vstack([x_test[n] for n in three_way])
     diagram = reliability(model, x_pooled, pooled)
-    precision = comparator_precision(dev, cache)
+    precision = comparator_precision(dev, cache) if not args.skip_precision else {}
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "weights.npz", **{k: v.astype(np.float16) for k, v in model_args.items()})
     meta = {
         "labels": [str(label) for label in LABELS],
         "features": ["use-multilingual u*v (512)", "use-multilingual |u-v| (512)", *SURFACE],
         "hidden": args.hidden,
+        "lr": args.lr,
+        "weight_decay": args.weight_decay,
+        "dropout": args.dropout,
         "temperature": temperature,
         "bias": bias,
         "threshold": threshold,
