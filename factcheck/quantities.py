@@ -844,19 +844,18 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         tail = text[second_end:]
         unit = _unit_after(tail, lang)
         lead = re.search(r"(?:between|entre|from|de|d')\s*$", before, re.I)
-        if unit or lead:
-            if unit:
-                kind, unit_name, factor, length = unit
-                rstart = lead.start() if lead else qstart
-                return Quantity(
-                    value=value * factor,
-                    unit=unit_name,
-                    kind=kind,
-                    approx="range",
-                    text=text[rstart : second_end + length],
-                    span=(rstart, second_end + length),
-                    upper=second * factor,
-                )
+        if unit:
+            kind, unit_name, factor, length = unit
+            rstart = lead.start() if lead else qstart
+            return Quantity(
+                value=value * factor,
+                unit=unit_name,
+                kind=kind,
+                approx="range",
+                text=text[rstart : second_end + length],
+                span=(rstart, second_end + length),
+                upper=second * factor,
+            )
     # count
     if (
         is_digit
