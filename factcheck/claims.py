@@ -481,13 +481,26 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
     joined = any(
         re.search(rf"{re.escape(a)}\s*,?\s*(?:and|et|&)\s*{re.escape(b)}", sentence) for a, b in pairwise(orgs)
     )
-    if len(orgs) >= 3 or (
-        len(orgs) >= 2 and (joined or re.search(r"\b(?:partners?|partenaires?|with|avec)\b", sentence, re.I))
-    ):
+    # Names merely mentioned together ("X worked at Y before joining Z") are not a list of partners.
+    if len(orgs) >= 2 and (joined or re.search(r"\b(?:partners?|partenaires?|with|avec)\b", sentence, re.I)):
         return "organisations"
-    if any(e.lower() in PLACES for e in entities):
+    # A place is the point of a claim only when the claim puts something there ("based in
+    # Memphis"); "xAI's Memphis supercomputer" names the place in passing.
+    if any(e.lower() in PLACES and _LOCATED.search(_before(sentence, e)) for e in entities):
         return "place"
     return "statement"
+
+
+_LOCATED = re.compile(
+    r"\b(?:in|at|near|to|from|à|au|aux|en|dans|près de|vers|located|based|sited|situé\w*|implanté\w*|installé\w*)"
+    r"(?:\s+(?:the|la|le|les|l'|city of|ville de|south-west|southwest|sud-ouest))*\s*$",
+    re.I,
+)
+
+
+def _before(sentence: str, name: str) -> str:
+    at = sentence.find(name)
+    return sentence[:at] if at >= 0 else ""
 
 
 def is_check_worthy(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[str, ...]) -> bool:

@@ -22,11 +22,20 @@ DOMINANCE = 3.0
 """One side must outweigh the other this many times over before a disagreement is settled."""
 
 
+CREDIBLE = 0.5
+"""A learned judge's reading counts only when it is more likely right than wrong (its score is calibrated)."""
+
+
+def credible(e: Evidence) -> bool:
+    """Comparator readings are exact comparisons and always count; model and judge readings need CREDIBLE."""
+    return e.judge == "comparator" or e.stance_score >= CREDIBLE
+
+
 def _per_source(evidence: Sequence[Evidence]) -> list[Evidence]:
     # Keyed by URL: a digest or a translation of a report is the same source, not a second one.
     best: dict[str, Evidence] = {}
     for e in evidence:
-        if e.later or e.stance is Stance.NEUTRAL:
+        if e.later or e.stance is Stance.NEUTRAL or not credible(e):
             continue
         key = e.url or e.source_id
         kept = best.get(key)
