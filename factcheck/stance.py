@@ -224,7 +224,7 @@ class ComparatorStance:
         if (
             result.outcome == "refutes"
             and _generic(found)
-            and max(clause_sims[j], sims[i]) < self.topical + DATE_MARGIN
+            and clause_sims[j] < self.topical + DATE_MARGIN
         ):
             # News text is full of dates, percentages and bare numbers about other things;
             # only one in a closely matching clause refutes.

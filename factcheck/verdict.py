@@ -12,6 +12,7 @@ sources copying each other are not independent, which is why copies are collapse
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from factcheck.quantities import format_quantity
@@ -63,6 +64,41 @@ def _noisy_or(evidence: Sequence[Evidence]) -> float:
     for e in evidence:
         miss *= 1.0 - min(max(e.stance_score, 0.0), 0.99)
     return 1.0 - miss
+
+
+_COARSE = re.compile(r"\b(?:months?|mois|years?|ans?|années?|decades?|décennies?)\b", re.I)
+_FINE = re.compile(r"\b(?:days?|jours?|weeks?|semaines?|hours?|heures?)\b", re.I)
+
+
+def _less_precise(claim: Claim, e: Evidence) -> bool:
+    """Whether a partial source only states the figure more loosely than the claim does.
+
+    "More than 100 MW" against a claimed 150 MW, or "three months" against a claimed 122
+    days: consistent, rounder, and no reason to doubt the precise figure another source gives.
+    """
+    key = next((q for q in claim.quantities if q.kind == claim.kind), None)
+    if key is None or e.found is None:
+        return False
+    hedged = e.found.approx not in (None, "since") and key.approx is None
+    coarser = bool(_COARSE.search(e.found.text) and _FINE.search(key.text))
+    return hedged or coarser
+
+
+def _qualifying(claim: Claim, pro: list[Evidence]) -> bool:
+    """Whether the supporting sources leave the claim only partly supported.
+
+    A figure off by a quarter qualifies the claim even beside exact matches; a rounder
+    statement of the same figure, or a source naming only some of the partners, does not
+    when another source supports the claim in full.
+    """
+    partial = [e for e in pro if e.partial]
+    if not partial:
+        return False
+    if len(partial) == len(pro):
+        return True
+    if claim.kind == "organisations":
+        return False
+    return not all(_less_precise(claim, e) for e in partial)
 
 
 def _cite(e: Evidence) -> str:
@@ -118,9 +154,7 @@ def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
     agreement = max(w_pro, w_con) / (w_pro + w_con)
     if winners is con:
         label, ending = Label.REFUTED, "refuted"
-    elif any(e.partial for e in pro) and not (claim.kind == "organisations" and not all(e.partial for e in pro)):
-        # A figure off by a quarter qualifies the claim even beside exact matches; a source
-        # naming only some of the partners does not, when another names them all.
+    elif _qualifying(claim, pro):
         label, ending = Label.PARTLY_SUPPORTED, "partly supported"
     else:
         label, ending = Label.SUPPORTED, "supported"
