@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from factcheck.claims import extract_claims, read_article
+from factcheck.claims import extract_claims, make_claim, read_article
 
 pytestmark = pytest.mark.unit
 
@@ -36,7 +36,7 @@ def test_count_and_purpose_are_separate_claims_and_pronoun_is_resolved():
     claims = claims_of(text, "fr")
     count = by_kind(claims, "count")[0]
     assert count.text == "xAI compte aujourd'hui 100 000 GPU Nvidia"
-    purpose = [c for c in claims if "Grok" in c.text][0]
+    purpose = next(c for c in claims if "Grok" in c.text)
     assert purpose.kind == "statement" and not purpose.quantities
     assert text[slice(*count.span)].startswith("Il compte")
 
@@ -114,3 +114,18 @@ def test_every_claim_span_lies_in_its_sentence_and_holds_its_figures():
         start, end = claim.span
         assert text[start:end] in claim.context and claim.context in text
         assert all(q.text in text[start:end] for q in claim.quantities)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Colossus is located in Memphis.", "place"),
+        ("Colossus est implanté à Memphis (Tennessee).", "place"),
+        ("Dell assembled all of the server racks for xAI's Memphis supercomputer.", "statement"),
+        ("Troy Parkes worked at FedEx before joining the Greater Memphis Chamber.", "statement"),
+        ("Nvidia, Dell and Supermicro are partners of xAI.", "organisations"),
+    ],
+)
+def test_a_place_or_a_partner_list_must_be_the_point_of_the_claim(text: str, kind: str) -> None:
+    lang = "fr" if " est " in text else "en"
+    assert make_claim(text, lang).kind == kind

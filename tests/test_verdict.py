@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -124,3 +125,35 @@ def test_markdown_report_names_the_attribution_and_speaker():
     claim = Claim("c1", "une seule personne pouvait le faire", "fr", "quote", source="BG2", speaker="Jensen Huang")
     report = to_markdown([Verdict(claim, Label.NOT_ENOUGH_INFO, 0.5, "No source.")])
     assert "kind quote · attributed to BG2 · speaker: Jensen Huang" in report
+
+
+PRECISE = Claim(
+    id="c2",
+    text="Colossus was built in 122 days.",
+    lang="en",
+    kind="duration",
+    quantities=(Quantity(value=122.0, unit="day", kind="duration", text="122 days"),),
+)
+
+
+def test_a_rounder_figure_does_not_qualify_a_precisely_supported_claim():
+    months = Quantity(value=91.31, unit="day", kind="duration", text="three months")
+    rounder = replace(ev("ft", Stance.SUPPORTS, partial=True), found=months)
+    exact = ev("nvidia", Stance.SUPPORTS, days=122)
+    assert decide(PRECISE, [exact, rounder]).label is Label.SUPPORTED
+    # The other way round, the precise source shows the claimed round figure is off.
+    assert (
+        decide(
+            CLAIM, [ev("sherwood", Stance.SUPPORTS, days=91), ev("nvidia", Stance.SUPPORTS, partial=True, days=122)]
+        ).label
+        is Label.PARTLY_SUPPORTED
+    )
+
+
+def test_a_learned_reading_counts_only_when_more_likely_right_than_wrong():
+    weak = replace(ev("a", Stance.SUPPORTS, score=0.45), judge="model")
+    strong = replace(ev("b", Stance.SUPPORTS, score=0.7), judge="model")
+    assert decide(CLAIM, [weak]).label is Label.NOT_ENOUGH_INFO
+    assert decide(CLAIM, [weak, strong]).label is Label.SUPPORTED
+    # The comparator's readings are exact comparisons: they count whatever their calibrated score.
+    assert decide(CLAIM, [ev("c", Stance.SUPPORTS, score=0.3, days=91)]).label is Label.SUPPORTED
