@@ -26,7 +26,7 @@ _COMPANY_SUFFIX = re.compile(r"\b(?:computer|computers|inc|corp|corporation|ltd|
 _PLAN = re.compile(
     r"\b(?:will|would|plans?|planned|planning|aims?|intends?|expects?|expected|going to|to (?:expand|grow|double|"
     r"reach|add)|target|goal|could|set to|is to|are to|doit|doivent|devait|prévoit|prévu|prévue|projette|va|vont|"
-    r"devrait|devraient|devra|entend|envisage|"
+    r"devrait|devraient|devra|entend|envisage|compte\s+(?:faire|porter|\w+er)|faire grimper|"
     r"vise|ambitionne|objectif|porter|doublera|atteindra|sera|seront|d'ici|futur|future|expansion|agrandir|"
     r"agrandissement|doubling|double to|extension)\b"
     # French future and conditional verbs: "passera", "passerait", "atteindront"
@@ -170,7 +170,9 @@ class ComparatorStance:
             return reading
         others = [q for q in claim.quantities if q.kind != claim.kind and not is_deictic(q)]
         second = self._compare(claim, others, figures, sentences, sims) if others else None
-        if second is not None and second.stance is Stance.REFUTES:
+        # A secondary date ("a report in September 2025 said ...") is when something was said,
+        # not what: another date nearby is another event, not a contradiction.
+        if second is not None and second.stance is Stance.REFUTES and not (second.found and _generic(second.found)):
             return _Reading(
                 Stance.REFUTES,
                 second.score,
@@ -221,13 +223,9 @@ class ComparatorStance:
         order = {"supports": 0, "partly": 1, "refutes": 2}
         j, result = min(results, key=lambda jr: (order[jr[1].outcome], -relevance[jr[0]]))
         _, i, found, _ = candidates[j]
-        if (
-            result.outcome == "refutes"
-            and _generic(found)
-            and clause_sims[j] < self.topical + DATE_MARGIN
-        ):
-            # News text is full of dates, percentages and bare numbers about other things;
-            # only one in a closely matching clause refutes.
+        if result.outcome == "refutes" and _generic(found) and clause_sims[j] < self.topical + DATE_MARGIN:
+            # News text is full of dates, percentages and bare numbers about other events; only
+            # one in a clause that itself matches the claim refutes (a matching sentence is not enough).
             return None
         stance = Stance.REFUTES if result.outcome == "refutes" else Stance.SUPPORTS
         score = min(1.0, 0.5 + sims[i] / 2)
