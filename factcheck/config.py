@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     collection: str = "factcheck"
     top_k: int = 10
-    hybrid: bool = False
+    hybrid: bool = True
     stance: Literal["comparator", "model", "both"] = "both"
     nli_model: str | None = None
     llm: str | None = None
