@@ -42,6 +42,14 @@ def load_sample(name: str) -> None:
     st.session_state.pop("results", None)
 
 
+JUDGE_NAMES = {
+    "comparator": "figure/date/list comparator",
+    "model": "trained stance model",
+    "nli": "NLI model",
+    "llm": "language model",
+}
+
+
 def show_evidence(verdict) -> None:
     speaking = [e for e in verdict.evidence if str(e.stance) != "neutral"]
     shown = speaking or list(verdict.evidence[:2])
@@ -53,6 +61,11 @@ def show_evidence(verdict) -> None:
             f"**[{e.title}]({e.url})** · {e.publisher} · {when}{later}"
         )
         st.markdown(f"{e.reason}. “{highlight(e.sentence or e.text, [e.found.text] if e.found else [])}”")
+        if str(e.stance) != "neutral":
+            reader = JUDGE_NAMES.get(e.judge, e.judge)
+            st.caption(f"read by the {reader}, score {e.stance_score:.2f} (share of such readings that were right)")
+        if e.copies:
+            st.caption("Same story also published by: " + "; ".join(e.copies))
 
 
 checker = get_checker()
