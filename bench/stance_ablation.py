@@ -48,7 +48,9 @@ def main() -> None:
             with (args.out / f"{name}.{system}.jsonl").open("w", encoding="utf-8") as out:
                 for p in predictions:
                     out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
-            row = table.setdefault(name, {"n": metrics["n"], "split": metrics["split"], "majority": metrics["majority_baseline"]})
+            row = table.setdefault(
+                name, {"n": metrics["n"], "split": metrics["split"], "majority": metrics["majority_baseline"]}
+            )
             row[system] = {
                 "accuracy": metrics["accuracy"],
                 "macro_f1": metrics["macro_f1"],

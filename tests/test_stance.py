@@ -29,12 +29,12 @@ def read(claim: str, evidence: str, lang: str = "en"):
         ("Colossus was built in less than five months.", "xAI built it in 122 days.", "en", "supports"),
         ("The bridge took five years to build.", "Construction lasted from 2015 to 2020.", "en", "supports"),
         ("Revenue doubled in 2023.", "Revenue rose 100% to $60 billion in 2023.", "en", "supports"),
-        ("Les 150 MW pourraient alimenter 10 000 foyers.", "The 150 MW could power more than 100,000 homes.", "fr", "refutes"),
+        ("Les 150 MW pourraient alimenter 10 000 foyers.", "The 150 MW could power more than 100,000 homes.", "fr", "refutes"),  # noqa: E501
         ("Le salon a attiré 100 000 visiteurs.", "The fair drew more than 100,000 visitors.", "fr", "supports"),
-        ("Plus de la moitié des Français utilisent l'IA.", "A survey found 55% of French adults use AI.", "fr", "supports"),
-        ("Nvidia, Dell and AMD will open offices in Memphis.", "Nvidia, Dell and Supermicro will open offices there.", "en", "partly"),
+        ("Plus de la moitié des Français utilisent l'IA.", "A survey found 55% of French adults use AI.", "fr", "supports"),  # noqa: E501
+        ("Nvidia, Dell and AMD will open offices in Memphis.", "Nvidia, Dell and Supermicro will open offices there.", "en", "partly"),  # noqa: E501
         ("Intel and AMD signed the pledge.", "Only Google, Microsoft and Amazon signed the pledge.", "en", "refutes"),
-        ("Apple, Google and Microsoft signed the pledge.", "Google and Microsoft signed; Apple declined.", "en", "partly"),
+        ("Apple, Google and Microsoft signed the pledge.", "Google and Microsoft signed; Apple declined.", "en", "partly"),  # noqa: E501
         ("Nvidia, Dell and Supermicro signed the pledge.", "Nvidia signed the pledge.", "en", "neutral"),
         ("The cluster has 100,000 GPUs.", "The cluster will grow to 200,000 GPUs next year.", "en", "neutral"),
     ],
