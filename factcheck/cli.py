@@ -164,10 +164,9 @@ def _cached_embedder(directory: Path | None):
     from factcheck.config import Settings
     from factcheck.train_cache import CachedEmbeddings, EmbeddingCache
 
-    if Settings().embedder != CachedEmbeddings.name:
-        raise InputError(
-            f"--embedding-cache holds {CachedEmbeddings.name} vectors; the embedder is {Settings().embedder}."
-        )
+    embedder = Settings().embedder
+    if embedder != CachedEmbeddings.name:
+        raise InputError(f"--embedding-cache holds {CachedEmbeddings.name} vectors; the embedder is {embedder}.")
     return CachedEmbeddings(EmbeddingCache(directory))
 
 

@@ -98,22 +98,18 @@ class StanceReader:
         neutral = replace(evidence, stance=Stance.NEUTRAL, stance_score=0.0, sentence=sentences[best], found=None)
         if sims[best] < self.topical:
             return replace(neutral, reason="not about the claim")
-        reading = self._read(claim, sentences[best], passage.language or claim.lang)
-        if reading is None:
-            return neutral
-        stance, probability, rationale, judge = reading
+        stance, probability, rationale, judge = self._read(claim, sentences[best], passage.language or claim.lang)
         if stance is Stance.NEUTRAL:
             return replace(neutral, reason=rationale, judge=judge)
         return replace(
             neutral, stance=stance, stance_score=round(probability, 3), reason=rationale, judge=judge, partial=False
         )
 
-    def _read(self, claim: Claim, sentence: str, lang: str) -> tuple[Stance, float, str, str] | None:
-        for judge in self.judges:
-            j = judge.judge_many([(claim.text, sentence)])[0]
+    def _read(self, claim: Claim, sentence: str, lang: str) -> tuple[Stance, float, str, str]:
+        """The first configured judge's reading (load_judges puts the NLI model first), else the model's."""
+        if self.judges:
+            j = self.judges[0].judge_many([(claim.text, sentence)])[0]
             return j.stance, j.probability, j.rationale, j.judge
-        if self.mode == "comparator":
-            return None
         sim = self._model_similarity
         sim.warm([claim.text, sentence])
         u = np.asarray([sim.vector(claim.text)], dtype=np.float32)
