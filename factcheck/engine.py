@@ -23,6 +23,7 @@ from langchain_core.embeddings import Embeddings
 
 from factcheck.claims import split_sentences
 from factcheck.embeddings import EmbeddingSimilarity, embedding_similarity, get_embedder
+from factcheck.errors import ConfigError
 from factcheck.stance import ComparatorStance, focus, is_deictic
 from factcheck.stance_model import DEFAULT_MODEL_DIR, StanceModel, pair_features, surface_features
 from factcheck.types import Claim, Evidence, Passage, Stance
@@ -33,7 +34,7 @@ MODEL_EMBEDDER = "use-multilingual"
 """The encoder the model was trained on; another retrieval embedder gets a second one for the model."""
 
 COMPARATOR_PRECISION = {"supports": 0.9, "partly": 0.75, "refutes": 0.8}
-"""Fallback calibration of comparator readings when the model card has none."""
+"""Unmeasured fallback scores of comparator readings, used only when no model card is installed."""
 
 
 class StanceReader:
@@ -122,18 +123,21 @@ class StanceReader:
         verb = "agreeing with" if stance is Stance.SUPPORTS else "contradicting"
         return stance, probability, f"the stance model reads this sentence as {verb} the claim", "model"
 
+    @cached_property
+    def _comparator_precision(self) -> dict[str, float]:
+        """The comparator's measured precision (meta.json), the same in every mode so the ablation
+        compares like with like; the fallback only when no model is installed."""
+        try:
+            measured = self.model.card.get("comparator_precision") or {}
+        except ConfigError:
+            measured = {}
+        return {kind: measured.get(kind) or fallback for kind, fallback in COMPARATOR_PRECISION.items()}
+
     def _calibrated(self, evidence: Evidence) -> Evidence:
         if evidence.stance is Stance.NEUTRAL:
             return evidence
         kind = "partly" if evidence.partial else str(evidence.stance)
-        table = COMPARATOR_PRECISION
-        if self._model is not None or self.mode != "comparator":
-            try:
-                table = self.model.card.get("comparator_precision", table)
-            except Exception:
-                table = COMPARATOR_PRECISION
-        score = table.get(kind) or COMPARATOR_PRECISION[kind]
-        return replace(evidence, stance_score=round(float(score), 3))
+        return replace(evidence, stance_score=round(float(self._comparator_precision[kind]), 3))
 
 
 def _has_key_figure(claim: Claim) -> bool:
