@@ -26,6 +26,8 @@ EVIDENCE_FIELDS = {
     "stance",
     "stance_score",
     "reason",
+    "judge",
+    "copies",
 }
 """The keys every evidence object of the CHECKED JSON contract carries."""
 
