@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from factcheck.evaluate import calibration_error, reliability_bins  # noqa: E402
 
 NEUTRAL = {"neutral", "not enough info", "NOT_ENOUGH_INFO", "compatibles", "Not Enough Evidence"}
 
@@ -29,28 +35,6 @@ def read(paths: list[Path], include_neutral: bool) -> list[tuple[float, bool]]:
                 continue
             rows.append((float(row["confidence"]), row["predicted"] == row["gold"]))
     return rows
-
-
-def table(rows: list[tuple[float, bool]], bins: int = 10) -> list[dict]:
-    out = []
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
-        inside = [(p, ok) for p, ok in rows if lo <= p < hi or (b == bins - 1 and p >= 1.0)]
-        if inside:
-            out.append(
-                {
-                    "bin": f"{lo:.1f}-{hi:.1f}",
-                    "n": len(inside),
-                    "confidence": round(sum(p for p, _ in inside) / len(inside), 3),
-                    "accuracy": round(sum(ok for _, ok in inside) / len(inside), 3),
-                }
-            )
-    return out
-
-
-def ece(rows: list[dict]) -> float:
-    n = sum(r["n"] for r in rows)
-    return round(sum(r["n"] * abs(r["confidence"] - r["accuracy"]) for r in rows) / max(1, n), 3)
 
 
 def svg(rows: list[dict], title: str) -> str:
@@ -69,7 +53,7 @@ def svg(rows: list[dict], title: str) -> str:
         parts.append(
             f'<rect x="{x + 1:.1f}" y="{h - pad - bar:.1f}" width="{plot_w / 10 - 2:.1f}" height="{bar:.1f}" '
             f'fill="#4c78a8"><title>{r["bin"]}: n={r["n"]}, confidence {r["confidence"]}, '
-            f'right {r["accuracy"]}</title></rect>'
+            f"right {r['accuracy']}</title></rect>"
         )
         parts.append(
             f'<text x="{x + plot_w / 20:.1f}" y="{h - pad - bar - 3:.1f}" text-anchor="middle">{r["n"]}</text>'
@@ -95,8 +79,8 @@ def main() -> None:
     parser.add_argument("--title", default="Stance score reliability")
     parser.add_argument("--all", action="store_true", help="include neutral predictions")
     args = parser.parse_args()
-    rows = table(read(args.predictions, args.all))
-    result = {"n": sum(r["n"] for r in rows), "ece": ece(rows), "bins": rows}
+    rows = reliability_bins(read(args.predictions, args.all))
+    result = {"n": sum(r["n"] for r in rows), "ece": calibration_error(rows), "bins": rows}
     if args.svg:
         args.svg.write_text(svg(rows, args.title), encoding="utf-8")
         result["svg"] = str(args.svg)

@@ -153,6 +153,33 @@ def majority_baseline(gold: Sequence[str], labels: Sequence[str]) -> dict[str, A
     return {"label": label, "accuracy": s["accuracy"], "macro_f1": s["macro_f1"]}
 
 
+def reliability_bins(rows: Sequence[tuple[float, bool]], bins: int = 10) -> list[dict[str, Any]]:
+    """Stated confidence against the share right, in equal-width bins (empty bins left out).
+
+    rows: (confidence, whether the prediction was right). A confidence of 1.0 falls in the last bin.
+    """
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(p, ok) for p, ok in rows if lo <= p < hi or (b == bins - 1 and p >= 1.0)]
+        if inside:
+            out.append(
+                {
+                    "bin": f"{lo:.1f}-{hi:.1f}",
+                    "n": len(inside),
+                    "confidence": round(sum(p for p, _ in inside) / len(inside), 3),
+                    "accuracy": round(sum(ok for _, ok in inside) / len(inside), 3),
+                }
+            )
+    return out
+
+
+def calibration_error(table: Sequence[dict[str, Any]]) -> float:
+    """Expected calibration error: the gap between confidence and share right, weighted by bin size."""
+    n = sum(r["n"] for r in table)
+    return round(sum(r["n"] * abs(r["confidence"] - r["accuracy"]) for r in table) / max(1, n), 3)
+
+
 def confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, dict[str, int]]:
     """gold label -> predicted label -> count, every label present so rows line up."""
     table = {g: dict.fromkeys(labels, 0) for g in labels}

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.datasets import load, split_of
+from factcheck.evaluate import calibration_error, reliability_bins
 from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features, surface_features
 from factcheck.train_cache import CachedEmbeddings, EmbeddingCache
 from factcheck.types import Stance
@@ -284,24 +285,11 @@ def comparator_precision(dev: Pairs, cache: EmbeddingCache) -> dict:
     }
 
 
-def reliability(model: StanceModel, x: np.ndarray, pairs: Pairs, bins: int = 10) -> list[dict]:
+def reliability(model: StanceModel, x: np.ndarray, pairs: Pairs) -> list[dict]:
     """Confidence of the decided stance against how often it was right, in equal-width bins."""
     decided = model.decide(model.probabilities(x))
     rows = [(p, LABELS.index(s) == g) for (s, p), g in zip(decided, pairs.targets, strict=True) if g >= 0]
-    out = []
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
-        inside = [ok for p, ok in rows if lo <= p < hi or (b == bins - 1 and p == 1.0)]
-        if inside:
-            mean_p = float(np.mean([p for p, _ in rows if lo <= p < hi or (b == bins - 1 and p == 1.0)]))
-            out.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(inside), "confidence": round(mean_p, 3),
-                        "accuracy": round(sum(inside) / len(inside), 3)})  # fmt: skip
-    return out
-
-
-def expected_calibration_error(table: list[dict]) -> float:
-    n = sum(r["n"] for r in table)
-    return round(sum(r["n"] * abs(r["confidence"] - r["accuracy"]) for r in table) / max(1, n), 3)
+    return reliability_bins(rows)
 
 
 CARD = """# Stance model card
@@ -484,7 +472,7 @@ def main(argv: list[str] | None = None) -> None:
         "total_seconds": round(time.time() - started, 1),
         "heldout": metrics,
         "reliability": diagram,
-        "ece": expected_calibration_error(diagram),
+        "ece": calibration_error(diagram),
     }
     (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     write_card(args.out, meta)
