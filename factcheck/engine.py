@@ -18,14 +18,13 @@ from dataclasses import replace
 from datetime import date
 from functools import cached_property
 
-import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from factcheck.claims import split_sentences
 from factcheck.embeddings import EmbeddingSimilarity, embedding_similarity, get_embedder
 from factcheck.errors import ConfigError
 from factcheck.stance import ComparatorStance, focus, is_deictic
-from factcheck.stance_model import DEFAULT_MODEL_DIR, StanceModel, pair_features, surface_features
+from factcheck.stance_model import DEFAULT_MODEL_DIR, StanceModel, pair_features
 from factcheck.types import Claim, Evidence, Passage, Stance
 
 DEFAULT_TOPICAL = 0.3
@@ -113,10 +112,7 @@ class StanceReader:
             return j.stance, j.probability, j.rationale, j.judge
         sim = self._model_similarity
         sim.warm([claim.text, sentence])
-        u = np.asarray([sim.vector(claim.text)], dtype=np.float32)
-        v = np.asarray([sim.vector(sentence)], dtype=np.float32)
-        cosine = float((u * v).sum())
-        x = pair_features(u, v, np.asarray([surface_features(claim.text, sentence, lang, cosine)], np.float32))
+        x = pair_features([sim.vector(claim.text)], [sim.vector(sentence)], [claim.text], [sentence], [lang])
         stance, probability = self.model.decide(self.model.probabilities(x))[0]
         if stance is Stance.NEUTRAL:
             return stance, probability, "the stance model finds no clear agreement or contradiction", "model"

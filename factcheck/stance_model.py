@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,8 +104,19 @@ def surface_features(claim: str, evidence: str, lang: str, cosine: float) -> lis
     ]
 
 
-def pair_features(u: np.ndarray, v: np.ndarray, surface: np.ndarray) -> np.ndarray:
-    """Rows of [u*v, |u-v|, surface] for claim vectors u and evidence vectors v."""
+def pair_features(
+    u: np.ndarray, v: np.ndarray, claims: Sequence[str], evidence: Sequence[str], langs: Sequence[str]
+) -> np.ndarray:
+    """Rows of [u*v, |u-v|, surface features] for claim vectors u and evidence vectors v.
+
+    The one place training and inference build features, so the two cannot drift apart.
+    """
+    u, v = np.asarray(u, np.float32), np.asarray(v, np.float32)
+    cosine = (u * v).sum(axis=1)
+    surface = np.array(
+        [surface_features(c, e, lang, float(s)) for c, e, lang, s in zip(claims, evidence, langs, cosine, strict=True)],
+        dtype=np.float32,
+    )
     return np.hstack([u * v, np.abs(u - v), surface]).astype(np.float32)
 
 

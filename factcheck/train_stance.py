@@ -35,7 +35,7 @@ import numpy as np
 
 from factcheck.datasets import load, split_of
 from factcheck.evaluate import calibration_error, reliability_bins
-from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features, surface_features
+from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features
 from factcheck.train_cache import CachedEmbeddings, EmbeddingCache
 from factcheck.types import Stance
 
@@ -127,15 +127,7 @@ def gather(benchmarks: Path) -> tuple[Pairs, Pairs, dict[str, Pairs]]:
 def featurise(pairs: Pairs, cache: EmbeddingCache) -> np.ndarray:
     u = cache.embed(pairs.claims, progress=True)
     v = cache.embed(pairs.evidence, progress=True)
-    cosine = (u * v).sum(axis=1)
-    surface = np.array(
-        [
-            surface_features(c, e, lang, float(s))
-            for c, e, lang, s in zip(pairs.claims, pairs.evidence, pairs.langs, cosine, strict=True)
-        ],
-        dtype=np.float32,
-    )
-    return pair_features(u, v, surface)
+    return pair_features(u, v, pairs.claims, pairs.evidence, pairs.langs)
 
 
 def _loss(logits, targets, weights):
