@@ -1,6 +1,6 @@
 """Reliability of stance scores: does a stance given with score 0.8 hold 80% of the time?
 
-Reads the JSON lines `python -m factcheck eval ... --predictions FILE` writes (`gold`,
+Reads the JSON lines `python -m factcheck.lab eval ... --predictions FILE` writes (`gold`,
 `predicted`, `confidence`), keeps the items where a side was called (supports/refutes and
 their dataset names), bins them by confidence and prints, per bin, the mean confidence
 against the share that was right, with the expected calibration error. With --svg it also
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck.evaluate import calibration_error, reliability_bins  # noqa: E402
+from factcheck.lab.evaluate import calibration_error, reliability_bins  # noqa: E402
 
 NEUTRAL = {"neutral", "not enough info", "NOT_ENOUGH_INFO", "compatibles", "Not Enough Evidence"}
 

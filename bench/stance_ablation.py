@@ -1,6 +1,6 @@
 """Ablation of the stance engine: comparator alone, trained model alone, both, on every held-out set.
 
-Runs `factcheck.evaluate.run` (what `python -m factcheck eval` runs) for each dataset and
+Runs `factcheck.lab.evaluate.run` (what `python -m factcheck.lab eval` runs) for each dataset and
 system in one process, so the sentence encoder loads once, and prints one JSON object:
 accuracy and macro-F1 per (dataset, system) beside the majority class. Predictions are
 written to --out (one file per run) for bench/reliability.py.
@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck.evaluate import run  # noqa: E402
-from factcheck.train_cache import CachedEmbeddings, EmbeddingCache  # noqa: E402
+from factcheck.lab.evaluate import run  # noqa: E402
+from factcheck.lab.train_cache import CachedEmbeddings, EmbeddingCache  # noqa: E402
 
 DATASETS = ["vitaminc", "daccord", "rte3-fr", "xnli-fr", "climate-fever-pairs", "climate-fever", "colossus"]
 SYSTEMS = ["comparator", "model", "both"]

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from factcheck.claims import make_claim  # noqa: E402
 from factcheck.embeddings import embedding_similarity, get_embedder  # noqa: E402
-from factcheck.evaluate import scores  # noqa: E402
+from factcheck.lab.evaluate import scores  # noqa: E402
 from factcheck.stance import ComparatorStance  # noqa: E402
 from factcheck.types import Passage  # noqa: E402
 

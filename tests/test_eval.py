@@ -1,4 +1,4 @@
-"""`python -m factcheck eval`: loaders on tiny files in each format, the metrics by hand, the CLI contract.
+"""`python -m factcheck.lab eval`: loaders on tiny files in each format, the metrics by hand, the CLI contract.
 
 Unit tests write their own few-line files; one integration test runs the real embedder on
 five VitaminC pairs from ../shared/benchmarks.
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import cli, datasets, evaluate
-from factcheck.datasets import Item, load, split_of
+from factcheck.lab import cli, datasets, evaluate
+from factcheck.lab.datasets import Item, load, split_of
 from factcheck.embeddings import HashEmbeddings
 from factcheck.errors import ConfigError, InputError
-from factcheck.evaluate import majority_baseline, scores
+from factcheck.lab.evaluate import majority_baseline, scores
 from factcheck.types import Stance
 from tests.conftest import write_source
 
@@ -412,7 +412,7 @@ def test_eval_vitaminc_sample_with_the_real_embedder(system, shared, tmp_path, c
     if not (path / "test.jsonl").is_file():
         pytest.skip(f"{path} holds no test.jsonl (the VitaminC sample is not beside this clone)")
     if system != "comparator" and not MODEL_WEIGHTS.is_file():
-        pytest.skip(f"no trained stance model at {MODEL_WEIGHTS} (python -m factcheck.train_stance writes it)")
+        pytest.skip(f"no trained stance model at {MODEL_WEIGHTS} (python -m factcheck.lab.train_stance writes it)")
     monkeypatch.delenv("FACTCHECK_EMBEDDER", raising=False)
     out = tmp_path / "preds.jsonl"
     argv = ["eval", "vitaminc", "--limit", "5", "--path", str(path), "--predictions", str(out), "--system", system]

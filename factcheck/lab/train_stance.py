@@ -1,6 +1,6 @@
 """Train the stance classifier shipped in factcheck/models/stance (never run in CI).
 
-    python -m factcheck.train_stance [--benchmarks ../shared/benchmarks] [--out factcheck/models/stance]
+    python -m factcheck.lab.train_stance [--benchmarks ../shared/benchmarks] [--out factcheck/models/stance]
 
 Data (../shared/benchmarks, see each SOURCE.md for licences), split so that nothing held
 out for evaluation is trained or tuned on:
@@ -33,13 +33,13 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.datasets import load, split_of
-from factcheck.evaluate import calibration_error, reliability_bins
+from factcheck.lab.datasets import load, split_of
+from factcheck.lab.evaluate import calibration_error, reliability_bins
 from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features
-from factcheck.train_cache import CachedEmbeddings, EmbeddingCache
+from factcheck.lab.train_cache import CachedEmbeddings, EmbeddingCache
 from factcheck.types import Stance
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOT_REFUTES = -1
 """Target for a pair known only not to contradict its claim (DACCORD "compatibles")."""
 
@@ -78,7 +78,7 @@ def _own_pairs(path: Path) -> list[dict]:
 
 
 def gather(benchmarks: Path) -> tuple[Pairs, Pairs, dict[str, Pairs]]:
-    """Train, dev and the held-out test sets, built from the loaders in factcheck.datasets."""
+    """Train, dev and the held-out test sets, built from the loaders in factcheck.lab.datasets."""
     train, dev, test = Pairs.empty(), Pairs.empty(), {}
 
     def put(target: Pairs, name: str, items) -> None:
@@ -287,7 +287,7 @@ def reliability(model: StanceModel, x: np.ndarray, pairs: Pairs) -> list[dict]:
 CARD = """# Stance model card
 
 A three-way stance classifier (supports / refutes / neutral) for one claim and one evidence
-sentence, shipped with factcheck and trained by `python -m factcheck.train_stance`. It is
+sentence, shipped with factcheck and trained by `python -m factcheck.lab.train_stance`. It is
 the "model" part of the stance engine (factcheck/engine.py): the comparator of figures,
 dates and partner lists decides first, and this model reads only what the comparator leaves
 neutral, on sentences that are about the claim.
@@ -315,7 +315,7 @@ Read from ../shared/benchmarks (never copied into the repository):
 | VitaminC sample train files | CC BY-SA 3.0 (data), MIT (repackaging) | train 4/5, dev 1/5 |
 | factcheck's own stance pairs (bench/data/stance_pairs.jsonl) | this repository | train 4/5, dev 1/5 |
 
-Train pairs: {train_pairs}. Dev pairs: {dev_pairs}. Splits are `factcheck.datasets.split_of`, a
+Train pairs: {train_pairs}. Dev pairs: {dev_pairs}. Splits are `factcheck.lab.datasets.split_of`, a
 hash of each claim or pair id, so they are the same on every machine. Because the weights
 derive from CC BY-SA and non-commercial-free sets only, check the licences above before
 redistributing them elsewhere.
@@ -347,8 +347,8 @@ Comparator precision on the dev pairs, used as the calibrated score of its readi
 - English and French only were measured.
 
 ## Retrain
-    python -m factcheck.train_stance            # writes factcheck/models/stance/
-    python -m factcheck.train_stance --help     # hyper-parameters, --without SET for ablations
+    python -m factcheck.lab.train_stance            # writes factcheck/models/stance/
+    python -m factcheck.lab.train_stance --help     # hyper-parameters, --without SET for ablations
 
 Encodings are cached under data/cache/use-multilingual; the first run embeds about 16,000
 texts (20-40 minutes on two cores), later runs take a few minutes.

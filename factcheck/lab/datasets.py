@@ -2,7 +2,7 @@
 
 Every loader returns the same `Item`, with labels kept in the dataset's own names, so the
 metrics compare like with like and the mapping from the product's labels lives in one
-table per dataset (factcheck.evaluate). The benchmark files are read where they lie;
+table per dataset (factcheck.lab.evaluate). The benchmark files are read where they lie;
 nothing is copied into the repo.
 
 Sets that ship without a split (Climate-FEVER, DACCORD) are cut by `split_of`, a hash of
@@ -22,7 +22,7 @@ from typing import Any
 
 from factcheck.errors import ConfigError, InputError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "benchmarks"
 """Where the public benchmarks sit: ../shared/benchmarks beside the clone."""
 

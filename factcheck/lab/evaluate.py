@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.config import Settings
-from factcheck.datasets import Item, default_path, get_dataset, load, resolve_split
+from factcheck.lab.datasets import Item, default_path, get_dataset, load, resolve_split
 from factcheck.errors import ConfigError, InputError
 from factcheck.types import Label, Passage
 
@@ -328,7 +328,7 @@ def run(
     """Run factcheck over one split of a benchmark and score it.
 
     Args:
-        name: a dataset of factcheck.datasets.DATASETS.
+        name: a dataset of factcheck.lab.datasets.DATASETS.
         path: its folder or file; the default location when None.
         split: which split; the dataset's default (test where there is one) when None.
         system: the stance reader: "comparator", "model" or "both"; settings.stance when None.

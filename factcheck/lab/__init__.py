@@ -1,0 +1,1 @@
+"""Lab code: benchmark loaders, metrics, training. The product never imports it."""

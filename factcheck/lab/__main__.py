@@ -1,0 +1,5 @@
+import sys
+
+from factcheck.lab.cli import main
+
+sys.exit(main())
