@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
 
+    @property
+    def sessions_db(self) -> Path:
+        """The SQLite file of review sessions (see factcheck.sessions)."""
+        return self.data_dir / "sessions.sqlite3"
+
 
 SAMPLES_DIR = PACKAGE_DIR / "samples"
 """Sample articles shipped with the package, for the app's one-click buttons."""
