@@ -547,9 +547,7 @@ class SessionStore:
             created_at=row.created_at,
             updated_at=row.updated_at,
             claims=tuple(_reviewed_claim(c) for c in claims),
-            audit=tuple(
-                AuditEntry(a.id, a.claim_number, a.analyst, a.at, a.action, a.before, a.after) for a in audit
-            ),
+            audit=tuple(AuditEntry(a.id, a.claim_number, a.analyst, a.at, a.action, a.before, a.after) for a in audit),
         )
 
     def exists(self, name: str) -> bool:

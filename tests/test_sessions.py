@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from factcheck.claims import Article
-from factcheck.sessions import SCHEMA_VERSION, MIGRATIONS, SessionError, SessionStore, verdict_from_dict
+from factcheck.sessions import MIGRATIONS, SCHEMA_VERSION, SessionError, SessionStore, verdict_from_dict
 from factcheck.types import Claim, Evidence, Label, Quantity, Stance, Verdict
 from tests.conftest import ROOT
 
@@ -59,7 +59,9 @@ def make_verdict(i: int, label: Label = Label.SUPPORTED, n_evidence: int = 3) ->
         )
         for j in range(n_evidence)
     )
-    return Verdict(claim=claim, label=label, confidence=0.7, rationale="One source gives the figure.", evidence=evidence)
+    return Verdict(
+        claim=claim, label=label, confidence=0.7, rationale="One source gives the figure.", evidence=evidence
+    )
 
 
 VERDICTS = [make_verdict(1), make_verdict(2, Label.REFUTED), make_verdict(3, Label.NOT_ENOUGH_INFO)]
@@ -186,7 +188,9 @@ def test_claim_list_edits(store):
     store.create("s", ARTICLE, VERDICTS, analyst="ana")
     store.override("s", 2, "SUPPORTED", "checked with the operator", analyst="ana")
     edited = store.edit_claim("s", 2, make_verdict(20, Label.PARTLY_SUPPORTED), analyst="bob")
-    assert edited.text.startswith("Claim 20") and edited.decision == "pending" and edited.label == Label.PARTLY_SUPPORTED
+    assert (
+        edited.text.startswith("Claim 20") and edited.decision == "pending" and edited.label == Label.PARTLY_SUPPORTED
+    )
     added = store.add_claim("s", make_verdict(30), analyst="bob")
     assert (added.number, added.origin) == (4, "added")
     store.delete_claim("s", 1, analyst="bob")
