@@ -8,10 +8,12 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: app test lint index bench clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+$(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	# The project itself, editable: bench/ scripts and tests import the installed package, not a sys.path edit.
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 app: $(BIN)/.installed

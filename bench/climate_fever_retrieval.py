@@ -30,7 +30,6 @@ import itertools
 import json
 import os
 import platform
-import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -40,7 +39,6 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from factcheck.config import Settings  # noqa: E402
 from factcheck.corpus import Source  # noqa: E402

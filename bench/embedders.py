@@ -35,7 +35,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from factcheck.config import Settings  # noqa: E402
 from factcheck.corpus import load_corpus  # noqa: E402

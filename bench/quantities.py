@@ -12,12 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from factcheck.quantities import parse_quantities  # noqa: E402
 

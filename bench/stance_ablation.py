@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from factcheck.lab.evaluate import run  # noqa: E402
 from factcheck.lab.train_cache import CachedEmbeddings, EmbeddingCache  # noqa: E402

@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from factcheck.claims import make_claim  # noqa: E402
 from factcheck.embeddings import embedding_similarity, get_embedder  # noqa: E402
