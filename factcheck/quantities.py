@@ -22,204 +22,28 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from text_to_num import text2num
 
+from factcheck import lang as langdata
 from factcheck.types import Quantity
 
 MONTH_DAYS = 30.44
 YEAR_DAYS = 365.25
 
-_DURATION = {
-    "minute": 1 / 1440,
-    "minutes": 1 / 1440,
-    "min": 1 / 1440,
-    "hour": 1 / 24,
-    "hours": 1 / 24,
-    "heure": 1 / 24,
-    "heures": 1 / 24,
-    "h": 1 / 24,
-    "day": 1.0,
-    "days": 1.0,
-    "jour": 1.0,
-    "jours": 1.0,
-    "week": 7.0,
-    "weeks": 7.0,
-    "semaine": 7.0,
-    "semaines": 7.0,
-    "month": MONTH_DAYS,
-    "months": MONTH_DAYS,
-    "mois": MONTH_DAYS,
-    "year": YEAR_DAYS,
-    "years": YEAR_DAYS,
-    "an": YEAR_DAYS,
-    "ans": YEAR_DAYS,
-    "année": YEAR_DAYS,
-    "années": YEAR_DAYS,
-    "decade": 10 * YEAR_DAYS,
-    "decades": 10 * YEAR_DAYS,
-    "décennie": 10 * YEAR_DAYS,
-    "décennies": 10 * YEAR_DAYS,
-}
-_POWER = {
-    "mw": 1.0,
-    "megawatt": 1.0,
-    "megawatts": 1.0,
-    "mégawatt": 1.0,
-    "mégawatts": 1.0,
-    "gw": 1000.0,
-    "gigawatt": 1000.0,
-    "gigawatts": 1000.0,
-    "kw": 0.001,
-    "kilowatt": 0.001,
-    "kilowatts": 0.001,
-}
-SQFT_PER_M2 = 10.7639
-_AREA = {
-    "sq ft": 1.0,
-    "sq. ft.": 1.0,
-    "sq. ft": 1.0,
-    "sq-ft": 1.0,
-    "square feet": 1.0,
-    "square foot": 1.0,
-    "square-foot": 1.0,
-    "pieds carrés": 1.0,
-    "pied carré": 1.0,
-    "m²": SQFT_PER_M2,
-    "m2": SQFT_PER_M2,
-    "mètres carrés": SQFT_PER_M2,
-    "mètre carré": SQFT_PER_M2,
-    "square metres": SQFT_PER_M2,
-    "square meters": SQFT_PER_M2,
-    "acre": 43_560.0,
-    "acres": 43_560.0,
-    "hectare": 107_639.0,
-    "hectares": 107_639.0,
-    "ha": 107_639.0,
-}
-_RATE = {"gb/s": 1.0, "gbit/s": 1.0, "gbps": 1.0, "tb/s": 1000.0, "mb/s": 0.001}
-_CURRENCY_WORD = {
-    "dollar": "USD",
-    "dollars": "USD",
-    "usd": "USD",
-    "euro": "EUR",
-    "euros": "EUR",
-    "eur": "EUR",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "livres": "GBP",
-    "gbp": "GBP",
-}
-_CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
-_SCALE = {
-    "thousand": 1e3,
-    "mille": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "millions": 1e6,
-    "m": 1e6,
-    "mn": 1e6,
-    "billion": 1e9,
-    "billions": 1e9,
-    "milliard": 1e9,
-    "milliards": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "trillions": 1e12,
-    "md": 1e9,
-    "mds": 1e9,
-}
-_WORDS = {
-    "en": [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-    ],
-    "fr": [
-        "zéro",
-        "un",
-        "une",
-        "deux",
-        "trois",
-        "quatre",
-        "cinq",
-        "six",
-        "sept",
-        "huit",
-        "neuf",
-        "dix",
-        "onze",
-        "douze",
-        "treize",
-        "quatorze",
-        "quinze",
-        "seize",
-        "vingt",
-        "trente",
-        "quarante",
-        "cinquante",
-        "soixante",
-        "cent",
-        "cents",
-    ],
-}
-_SPECIAL_NUMBERS = {"dozen": 12, "douzaine": 12, "half": 0.5, "demi": 0.5, "a": 1, "an": 1, "one": 1, "un": 1, "une": 1}
-_MULTIPLIER_WORDS = {
-    "double": 2,
-    "doubles": 2,
-    "doubled": 2,
-    "doubling": 2,
-    "doubler": 2,
-    "doublera": 2,
-    "doublé": 2,
-    "doublement": 2,
-    "triple": 3,
-    "tripled": 3,
-    "triples": 3,
-    "tripling": 3,
-    "tripler": 3,
-    "triplera": 3,
-    "triplé": 3,
-    "quadruple": 4,
-    "quadrupled": 4,
-    "quadrupler": 4,
-}
-_FOLD = {"twofold": 2, "threefold": 3, "fourfold": 4, "fivefold": 5, "tenfold": 10, "hundredfold": 100}
-_GPU = re.compile(r"^(?:gpus?|gpu's|graphics|processeurs?|unités|puces? graphiques?|hopper)$", re.I)
+_DURATION = langdata.union("durations")
+_CURRENCY_WORD = langdata.union("currency_words")
+_CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SCALE = langdata.union("scale_words")
+_SPECIAL_NUMBERS = langdata.union("special_numbers")
+_MULTIPLIER_WORDS = langdata.union("multiplier_words")
 _INVARIABLE = {"pays", "fois", "prix", "voix", "cas", "bus", "mois", "species", "series", "news"}
 _IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child"}
 _NOUN_SKIP = {
     "de",
     "d",
     "of",
-    "nvidia",
     "new",
     "additional",
     "supplémentaires",
@@ -231,8 +55,6 @@ _NOUN_SKIP = {
     "permanent",
     "permanentes",
     "permanents",
-    "h200",
-    "h100",
     "gas",
     "à gaz",
 }
@@ -321,82 +143,19 @@ _NOT_NOUN = set(
     ]
 )
 
-MONTHS = {
-    "january": 1,
-    "jan": 1,
-    "janvier": 1,
-    "janv": 1,
-    "february": 2,
-    "feb": 2,
-    "février": 2,
-    "févr": 2,
-    "fév": 2,
-    "march": 3,
-    "mar": 3,
-    "mars": 3,
-    "april": 4,
-    "apr": 4,
-    "avril": 4,
-    "avr": 4,
-    "may": 5,
-    "mai": 5,
-    "june": 6,
-    "jun": 6,
-    "juin": 6,
-    "july": 7,
-    "jul": 7,
-    "juillet": 7,
-    "juil": 7,
-    "august": 8,
-    "aug": 8,
-    "août": 8,
-    "aout": 8,
-    "september": 9,
-    "sept": 9,
-    "sep": 9,
-    "septembre": 9,
-    "october": 10,
-    "oct": 10,
-    "octobre": 10,
-    "november": 11,
-    "nov": 11,
-    "novembre": 11,
-    "december": 12,
-    "dec": 12,
-    "décembre": 12,
-    "déc": 12,
-}
-WEEKDAYS = {
-    "monday": 0,
-    "lundi": 0,
-    "tuesday": 1,
-    "mardi": 1,
-    "wednesday": 2,
-    "mercredi": 2,
-    "thursday": 3,
-    "jeudi": 3,
-    "friday": 4,
-    "vendredi": 4,
-    "saturday": 5,
-    "samedi": 5,
-    "sunday": 6,
-    "dimanche": 6,
-}
+MONTHS = langdata.union("months")
+WEEKDAYS = langdata.union("weekdays")
 
-_HEDGES = [
-    (r"at most|au plus|au maximum|no more than|pas plus de", "at most"),
-    (r"more than|over|above|plus de|plus d'|plus d’|au-delà de|au-delà d'|upwards of|in excess of", "more than"),
-    (r"at least|au moins|minimum|no fewer than|no less than|pas moins de|au minimum", "at least"),
-    (r"less than|fewer than|under|below|moins de|moins d'|moins d’|en moins de", "less than"),
-    (r"up to|as much as|as many as|jusqu'à|jusqu’à|within|dans un délai de|within about", "up to"),
-    (
-        r"about|around|roughly|approximately|nearly|almost|some|close to|environ|près de|presque|quelque|"
-        r"approximativement|autour de|à peu près|vers|roughly a|about a",
-        "about",
-    ),
+_HEDGES: dict[str, list[str]] = {}
+for _lang in langdata.all_languages():
+    for _pat, _label in _lang.hedges:
+        _HEDGES.setdefault(_label, []).append(_pat)
+# The order matters: "at most" before "more than", "less than" before "up to", "about" last.
+_HEDGES_ORDER = ("at most", "more than", "at least", "less than", "up to", "about")
+_HEDGE_RE = [
+    (re.compile(rf"(?:^|[\s('’])(?:{'|'.join(_HEDGES[label])})\s*$", re.I), label) for label in _HEDGES_ORDER
 ]
-_HEDGE_RE = [(re.compile(rf"(?:^|[\s('’])(?:{pat})\s*$", re.I), label) for pat, label in _HEDGES]
-_POST_HEDGE = re.compile(r"^\s*(?:environ|or so|ou plus|or more)\b", re.I)
+_POST_HEDGE = re.compile(rf"^\s*(?:{langdata.pattern('post_hedges')})\b", re.I)
 
 _MONTH_NAMES = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _WEEKDAY_NAMES = "|".join(WEEKDAYS)
@@ -470,9 +229,10 @@ _NUM = (
     r"|\d+(?:[.,]\d+)?)(?![\w/:]*\d)"
 )
 _NUM_RE = re.compile(_NUM)
+_NEGATIVE = re.compile(r"(?:(?<=[\s(])|^)[-−–]\s?(\d+(?:[.,]\d+)?)(?=\s*(?:°|º|degr|K\b))")
 _WORD_NUMBER = re.compile(
     r"(?<![\w-])(?:(?:"
-    + "|".join(sorted(set(_WORDS["en"] + _WORDS["fr"]), key=len, reverse=True))
+    + langdata.alternation(langdata.union("number_words"))
     + r"|dozen|douzaine|half|demi|a(?=\s+(?:dozen|million|billion|thousand|hundred|decade|year|month|week|day))"
     + r"|an(?=\s+(?:hour|extra))|a(?=-))(?:[\s-](?:et[\s-])?(?:and\s)?)?)+(?![\w'’])",
     re.I,
@@ -535,13 +295,19 @@ def _singular(word: str, lang: str) -> str:
 
 
 def _count_unit(after: str, lang: str) -> str | None:
+    """The noun a number counts, singular, skipping brand names and model codes before it.
+
+    "100 000 GPU Nvidia" and "100,000 Nvidia GPUs" both count "gpu"; a noun phrase the
+    language data classes ("processeurs graphiques") gives its class instead.
+    """
     tokens = re.findall(r"[\w'’-]+|\(", after)[:7]
-    for tok in tokens[:6]:
-        tok = re.sub(r"^[dl]['’]", "", tok)
-        if _GPU.match(tok.strip("()")) or tok.lower().startswith("gpu"):
-            return "gpu"
-    tokens = tokens[:5]
-    for tok in tokens:
+    words = [re.sub(r"^[dl]['’]", "", t).strip("()") for t in tokens]
+    for i in range(min(len(words) - 1, 5)):
+        phrase = f"{_singular(words[i], lang)} {_singular(words[i + 1], lang)}"
+        if phrase in _NOUN_CLASS:
+            return _NOUN_CLASS[phrase]
+    code = None
+    for tok in tokens[:5]:
         low = tok.lower().strip("()")
         if low in ("d'", "d’") or low.startswith(("d'", "d’")):
             low = low[2:]
@@ -550,11 +316,14 @@ def _count_unit(after: str, lang: str) -> str | None:
         if low in _NOUN_SKIP or low in ("(",):
             continue
         if low in _NOT_NOUN or low.rstrip(".") in MONTHS or not re.match(r"^[a-zàâçéèêëîïôûùüÿœ][\w-]*$", low):
-            return None
-        if re.match(r"^h\d{3}s?$", low):
-            return _singular(low, lang)
+            return code
+        if re.search(r"\d", low):  # a model code ("H100s"): the noun after it, if any, is what is counted
+            code = code or _singular(low, lang)
+            continue
+        if tok[:1].isupper() and not tok.removesuffix("s").isupper():  # a brand or a name before the noun
+            continue
         return _singular(low, lang)
-    return None
+    return code
 
 
 def _hedge_before(text: str, start: int) -> tuple[str | None, int]:
@@ -666,25 +435,63 @@ def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) 
     return None
 
 
-def _unit_after(after: str, lang: str) -> tuple[str, str | None, float, int] | None:
-    """(kind, unit, factor, length) of the unit that follows a number, or None."""
-    a = after
-    m = re.match(r"^[\s\u00a0\u202f-]*", a)
+_KINDS = (
+    ("length", "meter", "m"),
+    ("mass", "kilogram", "kg"),
+    ("temperature", "kelvin", "K"),
+    ("speed", "kilometer / hour", "km/h"),
+    ("area", "foot ** 2", "sq ft"),
+    ("volume", "liter", "L"),
+    ("energy", "megawatt_hour", "MWh"),
+    ("power", "megawatt", "MW"),
+    ("data_rate", "gigabit / second", "Gb/s"),
+)
+"""(kind, base unit in pint, label): every measurement is compared in its kind's base unit."""
+
+BASE_UNITS = {kind: label for kind, _, label in _KINDS}
+
+
+@cache
+def _unit_table() -> list[tuple[str, str, str, float, float]]:
+    """(written form, kind, base label, factor, offset) for every unit the languages know, longest first.
+
+    pint does the conversions (value * factor + offset is in the base unit), so "4.1 tonnes"
+    meets "4,100 kg" and "-20 °C" meets "253 K"; durations stay in days, as before.
+    """
+    import pint
+
+    ureg = pint.UnitRegistry()
+    table = [(name, "duration", "day", days, 0.0) for name, days in _DURATION.items()]
+    for written, unit in langdata.union("units").items():
+        quantity = ureg.Quantity(1.0, unit)
+        kind, base, label = next(
+            (k for k in _KINDS if quantity.is_compatible_with(k[1])), (None, None, None)
+        )
+        if kind is None:
+            raise ValueError(f"unit {written!r} ({unit}) is of no kind factcheck compares")
+        zero = ureg.Quantity(0.0, unit).to(base).magnitude
+        table.append((written, kind, label, quantity.to(base).magnitude - zero, zero))
+    return sorted(table, key=lambda row: -len(row[0]))
+
+
+def _unit_after(after: str, lang: str) -> tuple[str, str, float, int, float] | None:
+    """(kind, base unit, factor, length, offset) of the unit that follows a number, or None."""
+    m = re.match(r"^[\s\u00a0\u202f-]*", after)
     lead = m.end() if m else 0
-    rest = a[lead:]
+    rest = after[lead:]
     low = rest.lower()
     if low.startswith("%"):
-        return "percent", "%", 1.0, lead + 1
+        return "percent", "%", 1.0, lead + 1, 0.0
     m = re.match(r"^(?:percent|per cent|pour cent|pour-cent)\b", low)
     if m:
-        return "percent", "%", 1.0, lead + m.end()
-    for table, kind in ((_AREA, "area"), (_RATE, "data_rate"), (_POWER, "power"), (_DURATION, "duration")):
-        for name in sorted(table, key=len, reverse=True):
-            if low.startswith(name) and (len(low) == len(name) or not low[len(name)].isalnum()):
-                if kind == "duration" and name == "h" and re.match(r"^h\s*\d", low):
-                    return None
-                unit = {"area": "sq ft", "data_rate": "Gb/s", "power": "MW", "duration": "day"}[kind]
-                return kind, unit, table[name], lead + len(name)
+        return "percent", "%", 1.0, lead + m.end(), 0.0
+    for name, kind, label, factor, offset in _unit_table():
+        if low.startswith(name) and (len(low) == len(name) or not low[len(name)].isalnum()):
+            if kind == "duration" and name == "h" and re.match(r"^h\s*\d", low):
+                return None
+            if name == "k" and rest[:1] != "K":
+                continue  # kelvin is written K; "5 k" is not a temperature
+            return kind, label, factor, lead + len(name), offset
     return None
 
 
@@ -692,6 +499,8 @@ def _numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantit
     spans: list[tuple[int, int, float, bool]] = []
     for m in _NUM_RE.finditer(text):
         spans.append((m.start(), m.end(), _to_float(m.group(), lang), True))
+    for m in _NEGATIVE.finditer(text):  # only a temperature may be negative (checked when its unit is read)
+        spans.append((m.start(), m.end(), -_to_float(m.group(1), lang), True))
     for m in _WORD_NUMBER.finditer(text):
         words = m.group().strip(" -")
         words = re.sub(r"[\s-]+(?:et|and)$", "", words)
@@ -719,6 +528,24 @@ _ADDRESS = re.compile(
 )
 
 
+_HEDGE_WORDS = re.compile(r"^(?:Plus|Over|About|Some|More|Around|Nearly|Almost|Environ|Près|Quelque|Up|Only)$")
+
+
+def _designation(text: str, start: int, token: str, before: str) -> bool:
+    """A number that names a model or a version, not a count: "a Boeing 737", "an Atlas 5 rocket".
+
+    It follows a capitalised word directly (not at the head of a sentence, not a hedge) and is
+    written without thousands separators: "Nvidia 100,000" is a count, "Atlas 5" a name.
+    """
+    prev = re.search(r"([A-Z][\w-]*)[ \u00a0]$", before)
+    if not prev or not re.fullmatch(r"\d{1,4}", token) or _HEDGE_WORDS.match(prev.group(1)):
+        return False
+    head = before[: prev.start()].rstrip()
+    if not head or head[-1] in ".!?:;\"«“(":
+        return False  # the capital only opens the sentence or a quote
+    return prev.group(1).lower() not in langdata.union("not_names") and prev.group(1).lower() not in MONTHS
+
+
 def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_digit: bool) -> Quantity | None:
     token = text[start:end]
     after = text[end:]
@@ -728,11 +555,12 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     # scale: million, milliard, k, M, bn
     scale = 1.0
     m = re.match(
-        r"^(?:[\s\u00a0\u202f-]*)(thousand|mille|millions?|milliards?|billions?|trillions?|bn|mn|mds?|[kKMB])(?![\w])",
+        r"^(?:[\s\u00a0\u202f-]*(thousand|mille|millions?|milliards?|billions?|trillions?|bn|mn|mds?)|([kKMB]))"
+        r"(?![\w])",
         after,
     )
     if m and (is_digit or m.group(1).lower() not in ("k", "m", "b")):
-        s = m.group(1)
+        s = m.group(1) or m.group(2)
         if s in ("M", "B", "k", "K") and not is_digit:
             s = ""
         if s:
@@ -760,10 +588,10 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         is_digit
         and scale == 1.0
         and prev_word
-        and re.match(
-            r"^(?:épisode|episode|ep|no|numéro|page|chapter|chapitre|phase|version|v)$", prev_word.group(1), re.I
-        )
+        and re.fullmatch(langdata.pattern("designation_nouns"), prev_word.group(1), re.I)
     ):
+        return None
+    if is_digit and scale == 1.0 and _designation(text, start, token, before):
         return None
     value *= scale
     if article_only and scale == 1.0:
@@ -818,11 +646,13 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     unit = _unit_after(after, lang)
     if unit is None and re.match(r"^\s*(?:de |d'|d’|of )\s*", after):
         unit2 = _unit_after(re.sub(r"^\s*(?:de |d'|d’|of )\s*", " ", after), lang)
-        if unit2 and unit2[0] in ("area", "power", "duration"):
+        if unit2 and unit2[0] not in ("percent", "temperature"):
             skip = re.match(r"^\s*(?:de |d'|d’|of )\s*", after).end()
-            unit = (unit2[0], unit2[1], unit2[2], skip + unit2[3] - 1)
+            unit = (unit2[0], unit2[1], unit2[2], skip + unit2[3] - 1, unit2[4])
+    if unit and value < 0 and unit[0] != "temperature":
+        return None
     if unit:
-        kind, unit_name, factor, length = unit
+        kind, unit_name, factor, length, offset = unit
         new_end = end + length
         approx2 = approx
         post = _POST_HEDGE.match(text[new_end:])
@@ -830,7 +660,7 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             approx2 = "at least" if re.search(r"more|plus", post.group()) else "about"
             new_end += post.end()
         # range: "8 to 50 MW" handled when the first number had no unit; here check "8-50 MW" form below
-        return _finish(text, qstart, new_end, value * factor, unit_name, kind, approx2)
+        return _finish(text, qstart, new_end, value * factor + offset, unit_name, kind, approx2)
     # range: X (to|à|-|and|et) Y unit
     rm = re.match(
         r"^\s*(?:-|–|to|à|and|et)\s*(\d+(?:[.,]\d+)?)(?![\d])(?:\s*(millions?|milliards?|billions?|bn|mn))?", after
@@ -845,16 +675,16 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         unit = _unit_after(tail, lang)
         lead = re.search(r"(?:between|entre|from|de|d')\s*$", before, re.I)
         if unit:
-            kind, unit_name, factor, length = unit
+            kind, unit_name, factor, length, offset = unit
             rstart = lead.start() if lead else qstart
             return Quantity(
-                value=value * factor,
+                value=value * factor + offset,
                 unit=unit_name,
                 kind=kind,
                 approx="range",
                 text=text[rstart : second_end + length],
                 span=(rstart, second_end + length),
-                upper=second * factor,
+                upper=second * factor + offset,
             )
     # count
     if (
@@ -909,12 +739,10 @@ def _finish(text: str, start: int, end: int, value: float, unit: str | None, kin
 
 def _multiplier_words(text: str) -> list[Quantity]:
     out = []
-    for m in re.finditer(r"\b(" + "|".join(list(_MULTIPLIER_WORDS) + list(_FOLD)) + r"|(?:\w+-fold))\b", text, re.I):
+    for m in re.finditer(rf"\b({langdata.alternation(_MULTIPLIER_WORDS)}|(?:\w+-fold))\b", text, re.I):
         word = m.group(1).lower()
         if word in _MULTIPLIER_WORDS:
             value = _MULTIPLIER_WORDS[word]
-        elif word in _FOLD:
-            value = _FOLD[word]
         else:
             v = _words_to_number(word[: -len("-fold")], "en")
             if v is None:
@@ -991,52 +819,18 @@ SUPPORT_TOL = {"duration": 0.10}
 DEFAULT_SUPPORT_TOL = 0.05
 PARTLY_TOL = 0.35
 ABOUT = 0.15
+TEMPERATURE_SUPPORT = 1.5
+"""Degrees within which two temperatures agree: a rounded conversion from °F or K stays inside it."""
+TEMPERATURE_PARTLY = 5.0
 
 
-_UNIT_CLASS = {
-    **dict.fromkeys(
-        [
-            "person",
-            "personne",
-            "resident",
-            "habitant",
-            "inhabitant",
-            "visitor",
-            "visiteur",
-            "spectator",
-            "spectateur",
-            "attendee",
-            "participant",
-            "employee",
-            "employé",
-            "salarié",
-            "worker",
-            "travailleur",
-            "job",
-            "emploi",
-            "poste",
-            "staff",
-            "fan",
-            "supporter",
-            "member",
-            "membre",
-        ],
-        "person",
-    ),
-    **dict.fromkeys(["home", "foyer", "household", "ménage", "logement", "house", "maison"], "home"),
-    **dict.fromkeys(["car", "voiture", "vehicle", "véhicule"], "vehicle"),
-    **dict.fromkeys(["chip", "puce"], "chip"),
-    **dict.fromkeys(["user", "utilisateur"], "user"),
-    **dict.fromkeys(["company", "entreprise", "société", "firm"], "company"),
-    **dict.fromkeys(["turbine"], "turbine"),
-    **dict.fromkeys(["seat", "place", "siège"], "seat"),
-}
+_NOUN_CLASS: dict[str, str] = langdata.union("noun_classes")
 """Counted nouns that name the same kind of thing, across French and English."""
 
 
 def unit_class(unit: str | None) -> str | None:
     """The class a counted noun belongs to: "foyer" and "home" count the same thing."""
-    return _UNIT_CLASS.get(unit, unit) if unit else unit
+    return _NOUN_CLASS.get(unit, unit) if unit else unit
 
 
 def comparable(a: Quantity, b: Quantity) -> bool:
@@ -1099,6 +893,14 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
             None,
             f"{format_quantity(claimed)} and {format_quantity(found)} are too far apart to be the same figure",
         )
+    if claimed.kind == "temperature" and claimed.approx is None and found.approx in (None, "about"):
+        # Kelvin makes relative error meaningless (-20 °C and -25 °C are 2% apart): degrees apart decide.
+        diff = abs(float(claimed.value) - float(found.value))
+        both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
+        if diff <= TEMPERATURE_SUPPORT:
+            return Comparison("supports", diff, f"{both}: match")
+        outcome = "partly" if diff <= TEMPERATURE_PARTLY else "refutes"
+        return Comparison(outcome, diff, f"{both}: {_num(round(diff, 1))} degrees apart")
     c_lo, c_hi, c_lo_open, c_hi_open = _interval(claimed)
     f_lo, f_hi, f_lo_open, f_hi_open = _interval(found)
     both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
@@ -1219,9 +1021,11 @@ def format_quantity(q: Quantity) -> str:
         return f"{hedge}{_num(v)}{upper}%"
     if q.kind == "multiplier":
         return f"{hedge}×{_num(v)}"
-    unit = {"power": " MW", "area": " sq ft", "data_rate": " Gb/s"}.get(q.kind, "")
+    if q.kind == "temperature":
+        return f"{hedge}{_num(round(v - 273.15, 1))}{upper and f'–{_num(round(q.upper - 273.15, 1))}'} °C"
+    unit = f" {BASE_UNITS[q.kind]}" if q.kind in BASE_UNITS else ""
     if q.kind == "count" and q.unit:
-        unit = " " + (q.unit.upper() if q.unit == "gpu" else q.unit) + ("s" if v != 1 else "")
+        unit = f" {q.unit}{'s' if v != 1 and not q.unit.endswith('s') else ''}"
     return f"{hedge}{_num(v)}{upper}{unit}"
 
 

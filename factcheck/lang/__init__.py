@@ -1,0 +1,157 @@
+"""What factcheck knows about each language it reads, as data, one module per language.
+
+The algorithms (claims, quantities, stance, verdict) never spell out a word of any
+language: they ask this registry, either for one language (`get("fr")`) or for every
+language at once (`union(...)`, `pattern(...)`), because an English source may be read
+against a French claim. Adding a language is one module that fills a `LangData` (see
+`en.py`), one line in `_MODULES`, and its tests; `tests/test_lang.py` checks that every
+field is filled for every registered language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from functools import cache
+from importlib import import_module
+
+from factcheck.errors import InputError
+
+_MODULES = {"en": "factcheck.lang.en", "fr": "factcheck.lang.fr"}
+"""Language code -> the module whose DATA is that language's tables."""
+
+
+@dataclass(frozen=True, slots=True)
+class LangData:
+    """One language's tables. Patterns are regular-expression alternations (no groups)."""
+
+    code: str
+    name: str
+    stopwords: frozenset[str]
+    """Function words: left out of lexical matching, subjects and predicates."""
+    number_words: tuple[str, ...]
+    """Cardinal words that text2num turns into digits ("three", "trois")."""
+    special_numbers: Mapping[str, float]
+    """Words that stand for a number before a unit ("a dozen", "un an", "half").."""
+    scale_words: Mapping[str, float]
+    """Multipliers written after a number ("million", "milliard", "bn")."""
+    months: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    durations: Mapping[str, float]
+    """Duration words -> days."""
+    units: Mapping[str, str]
+    """Measurement words and symbols as written -> a unit pint understands ("mètres" -> "meter")."""
+    currency_words: Mapping[str, str]
+    """Currency names -> ISO code."""
+    noun_classes: Mapping[str, str]
+    """Counted nouns (singular, or two-word phrases) -> a class shared across languages ("foyer", "home")."""
+    multiplier_words: Mapping[str, float]
+    """"doubled" -> 2: a multiplier stated by a verb or adjective."""
+    fractions: Mapping[str, float]
+    """"half", "la moitié" -> 50: a share stated in words, as percent."""
+    hedges: tuple[tuple[str, str], ...]
+    """(pattern, label) pairs for the hedge written before a number: "more than" -> "more than"."""
+    post_hedges: str
+    """Pattern of a hedge written after a number ("or more", "environ")."""
+    date_hedges: Mapping[str, str]
+    """Label ("since", "before", "after") -> the pattern of words before a date."""
+    relative_dates: Mapping[str, str]
+    """Relative date phrases ("last year") -> the rule resolving them against the article's date."""
+    plan: str
+    """Pattern of words that put a figure in the future (plans, forecasts, targets)."""
+    reporting: str
+    """Pattern of reporting verbs ("said", "a déclaré"): what follows is attributed, not claimed."""
+    attribution_leads: str
+    """Pattern of phrases opening an attribution ("according to", "selon")."""
+    negation: str
+    """Pattern of negation words."""
+    opinion: str
+    """Pattern of opinion markers: such sentences are not check-worthy."""
+    not_names: frozenset[str]
+    """Capitalised words that open sentences but never name anything ("The", "Selon")."""
+    org_nouns: str
+    """Pattern of common nouns that stand for an organisation ("the company", "la société")."""
+    pronouns: str
+    """Pattern of subject pronouns that a claim's head may need replaced by a name."""
+    only: str
+    """Pattern of words that make a list complete ("only", "seuls")."""
+    declined: str
+    """Pattern of words that take a name out of a list ("declined", "a refusé")."""
+    deictic_dates: str
+    """Pattern of words meaning the article's own date ("today")."""
+    rise: str
+    """Pattern of verbs of increase ("rose", "a augmenté")."""
+    range_links: str
+    """Pattern of words joining the two ends of a range ("to", "à")."""
+    designation_nouns: str
+    """Pattern of nouns after which a number is a name or a model, not a count ("version", "épisode")."""
+    coarse_durations: str
+    """Pattern of coarse duration words (months, years): a rounder statement of a precise figure."""
+    fine_durations: str
+    """Pattern of fine duration words (days, weeks)."""
+
+
+def available() -> tuple[str, ...]:
+    """The codes of the languages factcheck reads."""
+    return tuple(_MODULES)
+
+
+@cache
+def get(code: str) -> LangData:
+    """The tables of one language.
+
+    Raises:
+        InputError: for a language factcheck does not read.
+    """
+    module = _MODULES.get((code or "").lower())
+    if module is None:
+        raise InputError(
+            f"factcheck does not read language {code!r}; it reads {', '.join(available())}. "
+            "Adding one is a module in factcheck/lang (README: Adding a language)."
+        )
+    data = import_module(module).DATA
+    if data.code != code.lower():
+        raise InputError(f"factcheck/lang module for {code!r} declares code {data.code!r}")
+    return data
+
+
+def all_languages() -> tuple[LangData, ...]:
+    return tuple(get(code) for code in available())
+
+
+@cache
+def union(field: str) -> frozenset[str] | dict:
+    """One field of every language merged: a set for word sets, a dict for tables."""
+    values = [getattr(lang, field) for lang in all_languages()]
+    if isinstance(values[0], Mapping):
+        merged: dict = {}
+        for v in values:
+            merged.update(v)
+        return merged
+    merged_set: set[str] = set()
+    for v in values:
+        merged_set |= set(v)
+    return frozenset(merged_set)
+
+
+@cache
+def pattern(field: str) -> str:
+    """One pattern field of every language joined into one alternation."""
+    return "|".join(f"(?:{getattr(lang, field)})" for lang in all_languages())
+
+
+@cache
+def regex(field: str, flags: int = re.I) -> re.Pattern[str]:
+    """`pattern(field)` as a whole-word regular expression."""
+    return re.compile(rf"\b(?:{pattern(field)})\b", flags)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Words as one alternation, longest first so "sept" never shadows "septembre"."""
+    return "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
+
+
+def missing_fields(data: LangData) -> list[str]:
+    """Fields left empty: every language must fill every table (tests/test_lang.py)."""
+    return [f.name for f in fields(data) if not getattr(data, f.name)]
