@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from factcheck.types import Claim, Verdict
+from factcheck.types import Claim, Label, Verdict
 
 BADGE = {
     "SUPPORTED": "✅ supported",
@@ -17,19 +17,78 @@ BADGE = {
 }
 
 
+LABEL_ORDER = [str(label) for label in Label]
+"""Verdicts in one fixed order everywhere (chart, counts, filters): the order of Label."""
+
+LABEL_COLOURS = {
+    "SUPPORTED": "#2e7d32",
+    "REFUTED": "#c62828",
+    "PARTLY_SUPPORTED": "#f9a825",
+    "CONFLICTING": "#6a1b9a",
+    "NOT_ENOUGH_INFO": "#9e9e9e",
+}
+"""Fixed, meaningful colours: green supported, red refuted, amber partly, purple conflicting, grey unknown."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$:&])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown (and Streamlit's extensions: LaTeX `$`, `:emoji:`, `:red[...]`) shows as typed.
+
+    Why: evidence comes from sources and articles nobody vetted; a passage must not be able to
+    draw links, images, HTML, headings or colours in the analyst's page. Line breaks become
+    spaces, so a passage cannot start a list or a heading mid-way.
+    """
+    flat = re.sub(r"\s+", " ", text)
+    out = _MD_SPECIAL.sub(r"\\\1", flat)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+
+
 def highlight(text: str, parts: Sequence[str]) -> str:
     """Markdown text with each of parts made bold where it first occurs: the figures being compared.
 
-    Markdown's own markers in text are escaped first, so an article's asterisks cannot
-    break the emphasis.
+    The text is escaped first (escape_markdown), so an article's asterisks, links or HTML
+    cannot break the emphasis or inject anything.
     """
-    out = re.sub(r"([*_`\\])", r"\\\1", text)
+    out = escape_markdown(text)
     for part in sorted({p for p in parts if p}, key=len, reverse=True):
-        escaped = re.sub(r"([*_`\\])", r"\\\1", part)
+        escaped = escape_markdown(part)
         at = out.find(escaped)
         if at >= 0 and not out[max(0, at - 2) : at].endswith("**"):
             out = f"{out[:at]}**{escaped}**{out[at + len(escaped) :]}"
     return out
+
+
+def md_link(title: str, url: str) -> str:
+    """A Markdown link with an escaped title; only http(s) addresses become links (no javascript:)."""
+    label = escape_markdown(title or url or "untitled")
+    if not re.match(r"^https?://[^\s]+$", url or ""):
+        return label
+    safe = url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{label}]({safe})"
+
+
+def verdict_chart(counts: dict[str, int]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows and a Vega-Lite spec for the verdict bar chart, in fixed order and colours.
+
+    Every label has a bar (zero included), so the same colour always sits in the same place.
+    """
+    rows = [{"verdict": BADGE[k], "label": k, "claims": int(counts.get(k, 0))} for k in LABEL_ORDER]
+    spec = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "verdict", "type": "nominal", "sort": [BADGE[k] for k in LABEL_ORDER], "title": None},
+            "x": {"field": "claims", "type": "quantitative", "title": "claims", "axis": {"tickMinStep": 1}},
+            "color": {
+                "field": "label",
+                "type": "nominal",
+                "scale": {"domain": LABEL_ORDER, "range": [LABEL_COLOURS[k] for k in LABEL_ORDER]},
+                "legend": None,
+            },
+        },
+    }
+    return rows, spec
 
 
 def attribution(claim: Claim) -> str:
