@@ -13,7 +13,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	# The project itself, editable: bench/ scripts and tests import the installed package, not a sys.path edit.
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 app: $(BIN)/.installed

@@ -61,7 +61,7 @@ def _cached_embedder(directory: Path | None):
     if directory is None:
         return None
     from factcheck.config import Settings
-    from factcheck.train_cache import CachedEmbeddings, EmbeddingCache
+    from factcheck.lab.train_cache import CachedEmbeddings, EmbeddingCache
 
     embedder = Settings().embedder
     if embedder != CachedEmbeddings.name:
@@ -70,13 +70,14 @@ def _cached_embedder(directory: Path | None):
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
-    from factcheck.evaluate import run
+    from factcheck.lab.datasets import default_path
+    from factcheck.lab.evaluate import run
 
     if args.predictions is not None and not args.predictions.parent.is_dir():
         raise InputError(f"{args.predictions}: its folder does not exist.")
     metrics, predictions = run(
         args.dataset,
-        args.path,
+        args.path if args.path is not None else default_path(args.dataset, args.benchmarks),
         args.split,
         system=args.system,
         limit=args.limit,
@@ -103,7 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--path",
         type=Path,
         default=None,
-        help="the benchmark's folder or file (default: ../shared/benchmarks/<folder>, bench/data for colossus)",
+        help="the benchmark's folder or file (default: <benchmarks>/<folder>, bench/data for colossus)",
+    )
+    p.add_argument(
+        "--benchmarks",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the folder holding the public benchmarks (default: FACTCHECK_BENCHMARKS_DIR, else ../shared/benchmarks)",
     )
     p.add_argument("--split", default=None, help="which split (default: test where the set has one)")
     p.add_argument("--predictions", type=Path, default=None, help="write one JSON line per item to this file")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,20 @@ from factcheck.errors import ConfigError, InputError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "benchmarks"
-"""Where the public benchmarks sit: ../shared/benchmarks beside the clone."""
+"""The default home of the public benchmarks: ../shared/benchmarks beside the clone."""
+BENCHMARKS_ENV = "FACTCHECK_BENCHMARKS_DIR"
+
+
+def benchmarks_dir(override: Path | str | None = None) -> Path:
+    """The folder holding the public benchmarks: override, else $FACTCHECK_BENCHMARKS_DIR, else BENCHMARKS_DIR.
+
+    The default lies outside the repository (and outside an installed package), so a user
+    whose copy of the benchmarks is elsewhere names it with `--benchmarks` or the variable.
+    """
+    if override is not None:
+        return Path(override)
+    env = os.environ.get(BENCHMARKS_ENV)
+    return Path(env) if env else BENCHMARKS_DIR
 
 
 def split_of(key: str) -> str:
@@ -158,12 +172,12 @@ def get_dataset(name: str) -> Dataset:
         raise ConfigError(f"Unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}.") from None
 
 
-def default_path(name: str) -> Path:
-    """Where the dataset lives when --path is not given: ../shared/benchmarks/<folder>, or bench/data for colossus."""
+def default_path(name: str, benchmarks: Path | str | None = None) -> Path:
+    """Where the dataset lives when --path is not given: <benchmarks_dir()>/<folder>, or bench/data for colossus."""
     spec = get_dataset(name)
     if name == "colossus":
         return REPO_ROOT / spec.folder
-    return BENCHMARKS_DIR / spec.folder
+    return benchmarks_dir(benchmarks) / spec.folder
 
 
 def resolve_split(name: str, split: str | None) -> str:
@@ -199,7 +213,10 @@ def load(name: str, path: Path | str | None = None, split: str | None = None) ->
     split = resolve_split(name, split)
     path = Path(path) if path is not None else default_path(name)
     if not path.exists():
-        raise InputError(f"{path}: no such file or folder (the {name} benchmark; give its location with --path).")
+        raise InputError(
+            f"{path}: no such file or folder (the {name} benchmark; give its location with --path, "
+            f"or the benchmarks folder with --benchmarks or {BENCHMARKS_ENV})."
+        )
     items = _LOADERS[name](path, split)
     for item in items:
         if item.label not in spec.labels:
