@@ -91,8 +91,17 @@ def cmd_check(args: argparse.Namespace) -> None:
     from factcheck.claims import read_article
     from factcheck.report import to_json, to_markdown
 
-    article = read_article(*_read_input(args.file), language=args.lang, published=args.date)
+    data, name = _read_input(args.file)
+    article = read_article(data, name, language=args.lang, published=args.date)
+    store = _sessions() if args.save_session else None
+    if store is not None and store.exists(args.save_session.strip()):
+        raise InputError(f"A session named {args.save_session.strip()!r} already exists; pick another name.")
     verdicts = _checker().check(article)
+    if store is not None:
+        from factcheck.sessions import article_url
+
+        store.create(args.save_session, article, verdicts, analyst=_analyst(args), url=article_url(data))
+        print(f"saved session {args.save_session.strip()!r} ({len(verdicts)} claims)", file=sys.stderr)
     if args.format == "markdown":
         print(to_markdown(verdicts, title=article.title or "Fact-check report"), end="")
     else:
@@ -116,6 +125,93 @@ def cmd_verify(args: argparse.Namespace) -> None:
         print(json.dumps([v.to_dict() for v in verdicts], ensure_ascii=False, indent=2))
 
 
+def _sessions():
+    """The review sessions database under the data directory."""
+    from factcheck.config import Settings
+    from factcheck.sessions import SessionStore
+
+    return SessionStore(Settings().sessions_db)
+
+
+def _analyst(args: argparse.Namespace) -> str:
+    """--analyst, else FACTCHECK_ANALYST, else the login name: every change is signed."""
+    import getpass
+    import os
+
+    if getattr(args, "analyst", None):
+        return args.analyst
+    try:
+        return os.environ.get("FACTCHECK_ANALYST") or getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def cmd_sessions(args: argparse.Namespace) -> None:
+    store = _sessions()
+    if args.action == "list":
+        rows = store.list()
+        if args.format == "json":
+            print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        elif not rows:
+            print("no sessions yet: `python -m factcheck check FILE --save-session NAME` makes one")
+        for r in rows if args.format == "text" else ():
+            counts = ", ".join(f"{k} {n}" for k, n in r.counts.items() if n) or "no claims"
+            print(f"{r.name}\t{r.reviewed}/{r.total} reviewed\tchanged {r.updated_at}\t{counts}")
+        return
+    if not args.name:
+        raise InputError(f"`sessions {args.action}` needs a session name.")
+    if args.action == "delete":
+        store.delete(args.name)
+        print(f"deleted session {args.name!r}", file=sys.stderr)
+        return
+    session = store.get(args.name)
+    if args.format == "json":
+        print(json.dumps(session.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from factcheck.exports import review_status
+
+    print(f"{session.name}: {session.title or '(untitled)'} ({session.language}, {session.published or 'n.d.'})")
+    print(f"{session.reviewed}/{len(session.claims)} reviewed, last change {session.updated_at}")
+    for c in session.claims:
+        print(f"\n[{c.number}] {c.label}  {c.text}")
+        print(f"    {review_status(c)}")
+        if c.reason:
+            print(f"    reason: {c.reason}")
+        if c.note:
+            print(f"    note: {c.note}")
+    print("\naudit:")
+    for a in session.audit:
+        where = f"claim {a.claim_number}" if a.claim_number is not None else "session"
+        print(f"  {a.at}  {a.analyst}  {a.action}  {where}  {json.dumps(a.before)} -> {json.dumps(a.after)}")
+
+
+def cmd_review(args: argparse.Namespace) -> None:
+    store = _sessions()
+    analyst = _analyst(args)
+    if args.verdict and not (args.reason or "").strip():
+        raise InputError("--verdict needs --reason: say why the machine verdict is wrong.")
+    if args.accept:
+        claim = store.accept(args.name, args.claim, analyst=analyst)
+    else:
+        claim = store.override(args.name, args.claim, args.verdict, args.reason, analyst=analyst)
+    if args.note is not None:
+        claim = store.note(args.name, args.claim, args.note, analyst=analyst)
+    print(json.dumps(claim.to_dict() | {"final_verdict": str(claim.label)}, ensure_ascii=False, indent=2))
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from factcheck.exports import export
+
+    text = export(_sessions().get(args.name), args.format, page_url=args.url or "", publisher=args.publisher)
+    if args.output is None or str(args.output) == "-":
+        sys.stdout.write(text)
+        return
+    if not args.output.parent.is_dir():
+        raise InputError(f"{args.output}: its folder does not exist.")
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m factcheck", description="Check news claims against reference sources.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -137,6 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=["json"] if name == "claims" else ["json", "markdown"], default="json")
         p.add_argument("--lang", choices=["fr", "en"], default=None, help="skip language detection")
         p.add_argument("--date", type=_date, default=None, help="the article's publication date (ISO)")
+        if name == "check":
+            p.add_argument("--save-session", metavar="NAME", default=None, help="save the result as a review session")
+            p.add_argument("--analyst", default=None, help="who saves it (default: FACTCHECK_ANALYST or login)")
         p.set_defaults(func=func)
 
     p = sub.add_parser("verify", help="check standalone claims")
@@ -146,6 +245,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["fr", "en"], default=None)
     p.add_argument("--date", type=_date, default=None, help="judge as of this date (ISO)")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("sessions", help="list, show or delete saved review sessions")
+    p.add_argument("action", choices=["list", "show", "delete"])
+    p.add_argument("name", nargs="?", default=None, help="the session (for show and delete)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_sessions)
+
+    from factcheck.types import Label
+
+    p = sub.add_parser("review", help="accept or override the verdict of one claim of a session")
+    p.add_argument("name", help="the session")
+    p.add_argument("--claim", type=int, required=True, metavar="ID", help="the claim's number (see sessions show)")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--accept", action="store_true", help="agree with the machine verdict")
+    how.add_argument("--verdict", choices=[str(label) for label in Label], help="the analyst's verdict")
+    p.add_argument("--reason", default=None, help="why the machine verdict is wrong (required with --verdict)")
+    p.add_argument("--note", default=None, help="a note on the claim")
+    p.add_argument("--analyst", default=None, help="who decides (default: FACTCHECK_ANALYST or login)")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("export", help="export a session: Markdown, CSV, JSON or ClaimReview JSON-LD")
+    p.add_argument("name", help="the session")
+    p.add_argument("--format", choices=["markdown", "csv", "json", "claimreview"], default="markdown")
+    p.add_argument("-o", "--output", type=Path, default=None, help="write to this file (default: standard output)")
+    p.add_argument("--url", default=None, help="claimreview: the address of the page publishing the fact check")
+    p.add_argument("--publisher", default="factcheck", help="claimreview: the organisation publishing it")
+    p.set_defaults(func=cmd_export)
 
     return parser
 

@@ -343,6 +343,87 @@ def test_a_reindex_does_not_change_a_saved_session(tmp_path, tiny_corpus):
     store.create("snap", article, verdicts, analyst="ana")
     write_source(tiny_corpus, "nvidia", "Colossus took 200 days to build in Memphis, a source now says.")
     checker.index()
-    assert store.get("snap").claims[0].verdict == verdicts[0]
+    # Compared as the saved JSON: Verdict.to_dict() keeps no quantity spans, which nothing shows.
+    assert store.get("snap").claims[0].verdict.to_dict() == verdicts[0].to_dict()
     assert checker.check(article)[0].evidence != verdicts[0].evidence, "the index did change"
     store.close()
+
+
+def cli(*args: str, env: dict[str, str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "factcheck", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=300,
+    )
+
+
+@pytest.mark.integration
+def test_cli_check_save_review_export_delete(tmp_path, tiny_corpus):
+    """The scripted path: check --save-session, sessions list|show, review, export, sessions delete."""
+    from tests.test_exports import validate_claimreview
+
+    env = {
+        "FACTCHECK_DATA_DIR": str(tmp_path / "d"),
+        "FACTCHECK_CORPUS_DIR": str(tiny_corpus),
+        "FACTCHECK_EMBEDDER": "hash",
+        "FACTCHECK_STANCE": "comparator",
+        "FACTCHECK_ANALYST": "desk",
+    }
+    article = tmp_path / "a.md"
+    article.write_text(
+        "---\ntitle: Colossus\npublished: 2024-12-05\nurl: https://news.example/c\n---\n"
+        "xAI built Colossus in Memphis in 122 days. Training started 19 days after the first rack arrived.\n",
+        encoding="utf-8",
+    )
+    r = cli("check", str(article), "--save-session", "memphis", env=env)
+    assert r.returncode == 0, r.stderr
+    checked = json.loads(r.stdout)["claims"]
+    assert "saved session 'memphis'" in r.stderr.decode()
+    again = cli("check", str(article), "--save-session", "memphis", env=env)
+    assert again.returncode == 1 and "already exists" in again.stderr.decode()
+
+    [row] = json.loads(cli("sessions", "list", "--format", "json", env=env).stdout)
+    assert (row["name"], row["claims"], row["reviewed"]) == ("memphis", len(checked), 0)
+    assert "0/" in cli("sessions", "list", env=env).stdout.decode()
+
+    no_reason = cli("review", "memphis", "--claim", "1", "--verdict", "REFUTED", env=env)
+    assert no_reason.returncode == 1 and "--reason" in no_reason.stderr.decode()
+    bad = cli("review", "memphis", "--claim", "1", "--accept", "--verdict", "REFUTED", env=env)
+    assert bad.returncode == 2
+    r = cli(
+        "review", "memphis", "--claim", "1", "--verdict", "REFUTED", "--reason", "took 200 days",
+        "--note", "call xAI", "--analyst", "Bea", env=env,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["final_verdict"] == "REFUTED"
+    missing = cli("review", "memphis", "--claim", "99", "--accept", env=env)
+    assert missing.returncode == 1 and "no claim 99" in missing.stderr.decode()
+
+    shown = json.loads(cli("sessions", "show", "memphis", "--format", "json", env=env).stdout)
+    assert shown["url"] == "https://news.example/c"
+    assert shown["claims"][0]["machine"]["evidence"] == checked[0]["evidence"], "evidence saved as shown"
+    assert [(a["action"], a["analyst"]) for a in shown["audit"]] == [
+        ("create", "desk"),
+        ("override", "Bea"),
+        ("note", "Bea"),
+    ]
+    text = cli("sessions", "show", "memphis", env=env).stdout.decode()
+    assert "overridden by Bea" in text and "reason: took 200 days" in text and "audit:" in text
+
+    out = tmp_path / "cr.json"
+    no_url = cli("export", "memphis", "--format", "claimreview", env=env)
+    assert no_url.returncode == 1 and "--url" in no_url.stderr.decode()
+    r = cli("export", "memphis", "--format", "claimreview", "--url", "https://desk.example/c", "-o", str(out), env=env)
+    assert r.returncode == 0, r.stderr
+    reviews = json.loads(out.read_text())
+    assert all(validate_claimreview(item) == [] for item in reviews)
+    assert reviews[0]["reviewRating"]["alternateName"] == "False"
+    csv_text = cli("export", "memphis", "--format", "csv", env=env).stdout.decode()
+    assert csv_text.splitlines()[1].split(",")[3] == "REFUTED"
+
+    assert cli("sessions", "delete", "memphis", env=env).returncode == 0
+    gone = cli("sessions", "show", "memphis", env=env)
+    assert gone.returncode == 1 and "No session named 'memphis'" in gone.stderr.decode()
