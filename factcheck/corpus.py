@@ -7,15 +7,14 @@ stops an indexing run with a message naming it instead of leaving a half-built i
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from factcheck.errors import CorpusError, InputError
@@ -77,55 +76,82 @@ def decode_text(data: bytes, name: str) -> str:
     if not data.strip():
         raise InputError(f"{name} is empty.")
     if b"\x00" in data[:4096]:
-        raise InputError(f"{name} looks like a binary file, not text.")
+        # UTF-16 text has a zero byte in every other place too; say so, since it is the common case.
+        raise InputError(f"{name} looks like a binary file (or UTF-16 text), not UTF-8 text.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name} is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again.") from None
+    if not text.strip():  # a byte-order mark and blanks only
+        raise InputError(f"{name} is empty.")
     return text
 
 
+# Elements whose content is code, styling or a fallback a reader never sees as the page's text.
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "math"})
+_BLOCK_TAGS = frozenset({"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"})
+
+
 class _TextOfHtml(HTMLParser):
+    """Collects the visible text and the title; attributes (event handlers, links) are never read."""
+
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.title = ""
         self._skip = 0
         self._in_title = False
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style"):
+        if tag in _HIDDEN_TAGS:
             self._skip += 1
         elif tag == "title":
             self._in_title = True
-        elif tag in ("p", "br", "div", "li", "h1", "h2", "h3", "tr"):
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag in _BLOCK_TAGS:  # <br/> breaks a line; a self-closed <script/> hides nothing
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in _HIDDEN_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag == "title":
             self._in_title = False
 
     def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
         if self._in_title:
             self.title += data
-        elif not self._skip:
+        else:
             self.parts.append(data)
 
 
-def _html_to_text(raw: str) -> tuple[str, str]:
+def html_to_text(raw: str) -> tuple[str, str]:
+    """The title and the visible text of an HTML page, as plain text.
+
+    Scripts, styles and other hidden elements are dropped with their content and no attribute
+    is read, so nothing in the page runs and no markup survives: an escaped `&lt;b&gt;` in the
+    page comes back as the literal text `<b>`, once (character references are decoded once).
+
+    Returns:
+        (title, text): the <title> (empty if none) and the text, paragraphs separated by blank lines.
+    """
     parser = _TextOfHtml()
     parser.feed(raw)
-    text = html.unescape("".join(parser.parts))
-    text = re.sub(r"[ \t]+", " ", text)
+    parser.close()
+    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
     text = re.sub(r"\n\s*\n+", "\n\n", text).strip()
-    return parser.title.strip(), text
+    return re.sub(r"\s+", " ", parser.title).strip(), text
 
 
 def _parse_date(value: object, where: str) -> date | None:
     if value in (None, ""):
         return None
+    if isinstance(value, datetime):  # YAML reads "2024-10-28 10:00" as a datetime; the day is what counts
+        return value.date()
     if isinstance(value, date):
         return value
     try:
@@ -154,21 +180,16 @@ def read_source(path: Path, root: Path) -> Source:
     source_id = re.sub(r"\.[^.]+$", "", rel)
     meta: dict = {}
     if path.suffix.lower() in (".html", ".htm"):
-        title, body = _html_to_text(raw)
+        title, body = html_to_text(raw)
         meta = {"title": title or path.stem}
     else:
-        try:
-            post = frontmatter.loads(raw)
-        except (yaml.YAMLError, ValueError) as exc:
-            first = str(exc).splitlines()[0]
-            raise CorpusError(f"{rel}: the front matter is not valid YAML ({first}).") from None
-        meta, body = dict(post.metadata), post.content.strip()
+        meta, body = _front_matter(raw, rel)
         if path.suffix.lower() in (".md", ".markdown"):
             missing = [f for f in REQUIRED_FIELDS if not meta.get(f)]
             if missing:
                 raise CorpusError(f"{rel}: front matter lacks {', '.join(missing)}.")
     if not body.strip():
-        raise CorpusError(f"{rel}: has front matter but no text.")
+        raise CorpusError(f"{rel}: has front matter but no text." if meta else f"{rel}: has no text.")
     language = str(meta.get("language", "en")).lower()
     if language not in LANGUAGES:
         raise CorpusError(f"{rel}: language {language!r} is not supported (use one of {', '.join(LANGUAGES)}).")
@@ -184,6 +205,35 @@ def read_source(path: Path, root: Path) -> Source:
         text=body,
         file_hash=hashlib.sha256(data).hexdigest()[:16],
     )
+
+
+def _front_matter(raw: str, rel: str) -> tuple[dict, str]:
+    """The YAML front matter's fields and the body; a file without front matter has no fields.
+
+    Only single values are accepted for the fields a source uses: turning a nested list into a
+    title would be meaningless, and YAML aliases can make one so large that printing it hangs.
+    """
+    handler = YAMLHandler()
+    if not handler.detect(raw):
+        return {}, raw.strip()
+    try:
+        fm, body = handler.split(raw)
+    except ValueError:  # an opening --- without a closing one: the whole file is body text
+        return {}, raw.strip()
+    try:
+        data = handler.load(fm)
+    except (yaml.YAMLError, ValueError) as exc:
+        first = str(exc).splitlines()[0]
+        raise CorpusError(f"{rel}: the front matter is not valid YAML ({first}).") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise CorpusError(f"{rel}: the front matter must be `field: value` lines, not a YAML {type(data).__name__}.")
+    for field in REQUIRED_FIELDS:
+        value = data.get(field)
+        if value is not None and not isinstance(value, str | int | float | date):
+            raise CorpusError(f"{rel}: front matter field {field!r} must be a single value, not a list or a mapping.")
+    return data, body.strip()
 
 
 def source_files(root: Path) -> list[Path]:
