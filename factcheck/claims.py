@@ -11,348 +11,26 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from datetime import date
 from itertools import pairwise
 
 import frontmatter
 import yaml
 
+from factcheck import lang as langdata
+from factcheck import places
 from factcheck.corpus import decode_text
 from factcheck.errors import InputError
-from factcheck.quantities import MONTHS, WEEKDAYS, parse_quantities
+from factcheck.quantities import MEASURE_KINDS, MONTHS, WEEKDAYS, parse_quantities
 from factcheck.types import Claim, Quantity
 
 MAX_ARTICLE_CHARS = 200_000
 
-_STOP = {
-    "en": set(
-        [
-            "the",
-            "a",
-            "an",
-            "of",
-            "to",
-            "in",
-            "and",
-            "is",
-            "was",
-            "were",
-            "are",
-            "be",
-            "been",
-            "has",
-            "have",
-            "had",
-            "it",
-            "its",
-            "on",
-            "for",
-            "that",
-            "this",
-            "with",
-            "as",
-            "at",
-            "by",
-            "from",
-            "he",
-            "she",
-            "they",
-            "their",
-            "his",
-            "her",
-            "which",
-            "who",
-            "will",
-            "would",
-            "not",
-            "but",
-            "or",
-            "also",
-            "than",
-            "more",
-            "said",
-            "says",
-        ]
-    ),
-    "fr": set(
-        [
-            "le",
-            "la",
-            "les",
-            "un",
-            "une",
-            "des",
-            "du",
-            "de",
-            "d",
-            "l",
-            "et",
-            "est",
-            "sont",
-            "a",
-            "ont",
-            "été",
-            "être",
-            "il",
-            "elle",
-            "ils",
-            "elles",
-            "son",
-            "sa",
-            "ses",
-            "leur",
-            "leurs",
-            "qui",
-            "que",
-            "qu",
-            "dans",
-            "pour",
-            "sur",
-            "par",
-            "avec",
-            "au",
-            "aux",
-            "ce",
-            "cette",
-            "ces",
-            "se",
-            "ne",
-            "pas",
-            "plus",
-            "mais",
-            "ou",
-            "où",
-            "aussi",
-            "selon",
-        ]
-    ),
-}
-
-STOPWORDS = _STOP["en"] | _STOP["fr"]
-
-# Function words of languages factcheck does not read, so their text is refused, not misread.
-_FOREIGN = {
-    "de": set(
-        [
-            "der",
-            "die",
-            "das",
-            "und",
-            "ist",
-            "wurde",
-            "hat",
-            "nicht",
-            "ein",
-            "eine",
-            "mit",
-            "auf",
-            "für",
-            "von",
-            "zu",
-            "den",
-            "dem",
-            "des",
-            "im",
-            "sich",
-            "auch",
-            "wird",
-        ]
-    ),
-    "es": set(
-        [
-            "el",
-            "los",
-            "las",
-            "y",
-            "es",
-            "fue",
-            "con",
-            "por",
-            "para",
-            "una",
-            "del",
-            "que",
-            "se",
-            "lo",
-            "su",
-            "al",
-            "como",
-            "más",
-            "pero",
-            "sus",
-        ]
-    ),
-    "it": set(
-        [
-            "il",
-            "lo",
-            "gli",
-            "della",
-            "che",
-            "è",
-            "con",
-            "per",
-            "una",
-            "del",
-            "nel",
-            "sono",
-            "anche",
-            "come",
-            "più",
-            "ma",
-        ]
-    ),
-    "pt": set(
-        [
-            "o",
-            "os",
-            "as",
-            "e",
-            "é",
-            "foi",
-            "com",
-            "por",
-            "para",
-            "uma",
-            "do",
-            "da",
-            "que",
-            "em",
-            "não",
-            "mais",
-            "como",
-            "seu",
-            "sua",
-        ]
-    ),
-    "nl": set(
-        ["het", "een", "van", "en", "is", "dat", "op", "te", "zijn", "met", "voor", "niet", "aan", "er", "ook", "als"]
-    ),
-}
+STOPWORDS = langdata.union("stopwords")
 
 # Words that open sentences or headings with a capital but are not names.
-_NOT_NAMES = (
-    set(MONTHS)
-    | set(WEEKDAYS)
-    | {
-        w.lower()
-        for w in [
-            "The",
-            "A",
-            "An",
-            "In",
-            "On",
-            "At",
-            "By",
-            "For",
-            "From",
-            "And",
-            "But",
-            "Or",
-            "It",
-            "Its",
-            "This",
-            "That",
-            "These",
-            "Those",
-            "He",
-            "She",
-            "They",
-            "We",
-            "I",
-            "You",
-            "His",
-            "Her",
-            "Their",
-            "According",
-            "After",
-            "Before",
-            "Since",
-            "When",
-            "While",
-            "As",
-            "If",
-            "With",
-            "Without",
-            "Also",
-            "However",
-            "Meanwhile",
-            "Earlier",
-            "Later",
-            "Today",
-            "Le",
-            "La",
-            "Les",
-            "L",
-            "Un",
-            "Une",
-            "Des",
-            "Du",
-            "De",
-            "D",
-            "En",
-            "Au",
-            "Aux",
-            "Dans",
-            "Pour",
-            "Sur",
-            "Par",
-            "Avec",
-            "Selon",
-            "Après",
-            "Avant",
-            "Depuis",
-            "Lorsque",
-            "Quand",
-            "Il",
-            "Elle",
-            "Ils",
-            "Elles",
-            "On",
-            "Nous",
-            "Vous",
-            "Je",
-            "Ce",
-            "Cette",
-            "Ces",
-            "Cet",
-            "Son",
-            "Sa",
-            "Ses",
-            "Leur",
-            "Leurs",
-            "Mais",
-            "Ou",
-            "Et",
-            "Donc",
-            "Or",
-            "Ni",
-            "Car",
-            "Cependant",
-            "Toutefois",
-            "Pourtant",
-            "Ainsi",
-            "Aucun",
-            "Aucune",
-            "Une",
-            "Related",
-            "Publicité",
-            "PUBLICITÉ",
-            "M",
-            "Mr",
-            "Mrs",
-            "Ms",
-            "Dr",
-            "Mme",
-            "PDG",
-            "CEO",
-            "IA",
-            "AI",
-            "GPU",
-            "GPUs",
-        ]
-    }
-)
+_NOT_NAMES = set(MONTHS) | set(WEEKDAYS) | langdata.union("not_names")
 
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:M|Mr|Mrs|Ms|Dr|Mme|Mlle|St|Jr|Sr|Inc|Corp|Ltd|Co|vs|etc|cf|No|Rd|Ave|U\.S|p|a\.m|p\.m|"
@@ -372,7 +50,15 @@ _NAME = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*)"
     r"(?:[ \t]+(?:(?:of|de|du|des|la|le|&)[ \t]+)?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*))*"
 )
-PLACES = {"memphis", "tennessee", "shelby county", "murray", "texas", "california", "paris", "france"}
+SHORT_CLAIM_WORDS = 6
+"""Below this many words a text is too short for a language guess to beat the article's language."""
+OTHER_LANGUAGES = ("GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH")
+"""Languages recognised only to be refused by name, so their text is never misread as ours."""
+
+
+def is_place(name: str) -> bool:
+    """Whether a name is a place of the world (the gazetteer's city, state or country)."""
+    return places.is_place(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,20 +71,45 @@ class Article:
     published: date | None = None
 
 
-def detect_language(text: str) -> str:
-    """Tell French from English by function words, which even short news text is full of.
+@cache
+def _detector():
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    ours = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in langdata.available()]
+    return LanguageDetectorBuilder.from_languages(*ours, *(getattr(Language, n) for n in OTHER_LANGUAGES)).build()
+
+
+def detect_language(text: str, fallback: str | None = None) -> str:
+    """The language of text, by lingua, among those factcheck reads.
+
+    A short text ("Prices rose 4%.") gives a language model little to go on: it is read in
+    `fallback` (the article's language, or the user's --lang) when one is given, and
+    otherwise in whichever supported language lingua finds likeliest.
 
     Raises:
-        InputError: if the text reads as neither French nor English.
+        InputError: if the text is empty, or clearly in a language factcheck does not read.
     """
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower())
-    if len(words) < 3:
-        raise InputError("The text is too short to tell its language; paste at least one full sentence.")
-    scores = {lang: sum(w in stop for w in words) / len(words) for lang, stop in (_STOP | _FOREIGN).items()}
-    best = max(scores, key=scores.get)
-    if best not in _STOP or scores[best] < 0.08:
-        raise InputError("The text does not read as French or English; factcheck supports only these two.")
-    return best
+    words = re.findall(r"[^\W\d_]+", text)
+    if not words:
+        raise InputError("The text has no words to tell its language from; paste at least one full sentence.")
+    if fallback and len(words) < SHORT_CLAIM_WORDS:
+        return langdata.get(fallback).code
+    values = _detector().compute_language_confidence_values(text[:2000])
+    supported = set(langdata.available())
+    top = values[0]
+    top_code = top.language.iso_code_639_1.name.lower()
+    if top_code in supported:
+        return top_code
+    if len(words) >= SHORT_CLAIM_WORDS and top.value >= 0.5:
+        names = ", ".join(langdata.get(c).name for c in langdata.available())
+        raise InputError(
+            f"The text reads as {top.language.name.title()}; factcheck reads only {names}. "
+            "Give --lang if it is one of these."
+        )
+    if fallback:
+        return langdata.get(fallback).code
+    ours = [v for v in values if v.language.iso_code_639_1.name.lower() in supported]
+    return ours[0].language.iso_code_639_1.name.lower() if ours else langdata.available()[0]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -474,10 +185,10 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
     """The kind of fact a claim turns on, which decides how evidence is compared with it."""
     if _QUOTE.search(sentence) and _SPEECH.search(sentence):
         return "quote"
-    for kind in ("duration", "money", "power", "area", "data_rate", "percent", "count", "multiplier", "date"):
+    for kind in MEASURE_KINDS:
         if any(q.kind == kind for q in quantities):
             return kind
-    orgs = [e for e in entities if e.lower() not in PLACES]
+    orgs = [e for e in entities if not is_place(e)]
     joined = any(
         re.search(rf"{re.escape(a)}\s*,?\s*(?:and|et|&)\s*{re.escape(b)}", sentence) for a, b in pairwise(orgs)
     )
@@ -486,7 +197,7 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
         return "organisations"
     # A place is the point of a claim only when the claim puts something there ("based in
     # Memphis"); "xAI's Memphis supercomputer" names the place in passing.
-    if any(e.lower() in PLACES and _LOCATED.search(_before(sentence, e)) for e in entities):
+    if any(is_place(e) and _LOCATED.search(_before(sentence, e)) for e in entities):
         return "place"
     return "statement"
 
@@ -548,8 +259,7 @@ def read_article(
         except ValueError:
             raise InputError(f"{name}: 'published' must be an ISO date like 2024-12-05, got {published!r}.") from None
     lang = language or str(meta.get("language") or "") or detect_language(text)
-    if lang not in _STOP:
-        raise InputError(f"Language {lang!r} is not supported; factcheck reads French (fr) and English (en).")
+    lang = langdata.get(lang).code  # InputError naming the languages factcheck reads
     return Article(text=text, language=lang, title=str(meta.get("title", "")), published=published)
 
 
@@ -593,7 +303,7 @@ def _fact_claim(fact: _Fact, sentence: str, offset: int, source: str, article: A
     # A list of organisations must be in the fact's own words, not in the clause it leans on.
     kind = "quote" if fact.speaker else claim_kind(fact.anchor, quantities, find_entities(fact.anchor, known))
     if kind == "statement" and fact.anchor != fact.text:
-        kind = claim_kind(fact.text, quantities, tuple(e for e in entities if e.lower() in PLACES))
+        kind = claim_kind(fact.text, quantities, tuple(e for e in entities if is_place(e)))
     return Claim(
         id=_claim_id(fact.text),
         text=fact.text,
@@ -627,8 +337,13 @@ def _claim_id(text: str) -> str:
     return "c" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
-def make_claim(text: str, lang: str | None = None, ref_date: date | None = None) -> Claim:
+def make_claim(
+    text: str, lang: str | None = None, ref_date: date | None = None, *, fallback: str | None = None
+) -> Claim:
     """A standalone claim typed by the user, checked whether or not it looks check-worthy.
+
+    `lang` is taken as given; without it the language is detected, and a claim too short to
+    tell is read in `fallback` (the article's language) when there is one.
 
     Raises:
         InputError: if the text is empty or in an unsupported language.
@@ -636,7 +351,7 @@ def make_claim(text: str, lang: str | None = None, ref_date: date | None = None)
     text = text.strip()
     if not text:
         raise InputError("The claim is empty.")
-    lang = lang or detect_language(text)
+    lang = langdata.get(lang).code if lang else detect_language(text, fallback)
     quantities = tuple(parse_quantities(text, lang, ref_date))
     entities = find_entities(text)
     return Claim(
@@ -658,7 +373,7 @@ def focus_clauses(claim: Claim, key: Quantity) -> str:
     """
     text = claim.text
     cuts = [0, *[m.end() for m in re.finditer(r"[,;:]\s", text)], len(text)]
-    names = [e for e in claim.entities if e.lower() not in PLACES]
+    names = [e for e in claim.entities if not is_place(e)]
     kept = []
     for start, end in pairwise(cuts):
         clause = text[start:end]
@@ -834,7 +549,7 @@ def _subject(text: str, entities: tuple[str, ...]) -> str:
     head = " ".join(text.split()[:8])
     for name in entities:
         at = text.find(name)
-        if name.lower() in PLACES or name not in head or at < 0:
+        if is_place(name) or name not in head or at < 0:
             continue
         if re.search(
             r"\b(?:de|du|des|of|à|au|aux|in|at|to|pour|for|with|avec|par|by|sur|on)\s+(?:\w+\s+)?$", text[:at], re.I
@@ -910,7 +625,7 @@ def atomic_facts(sentence: str, lang: str, memory: _Memory, known: set[str] | No
                 facts.append(_Fact(f"{subject} {seg.text[:1].lower()}{seg.text[1:]}", (seg.start, seg.end), seg.text))
     for seg in asides:
         facts.append(_Fact(f"{subject} {_RELATIVE.sub('', seg.text)}", (seg.start, seg.end), seg.text))
-    people = [e for e in find_entities(main_text, known) if " " in e and e.lower() not in PLACES]
+    people = [e for e in find_entities(main_text, known) if " " in e and not is_place(e)]
     talker = people[0] if people else subject
     speaker = talker if _SPEECH_LEAD.search(main.text) else ""
     for seg in segments[i:]:

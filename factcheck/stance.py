@@ -16,23 +16,16 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from factcheck.claims import PLACES, find_entities, focus_clauses, split_sentences
+from factcheck import lang as langdata
+from factcheck import places
+from factcheck.claims import STOPWORDS, find_entities, focus_clauses, is_place, split_sentences
 from factcheck.embeddings import Similarity
-from factcheck.quantities import comparable, compare, parse_quantities
+from factcheck.quantities import MEASURE_KINDS, PHYSICAL_KINDS, comparable, compare, parse_quantities
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
 
-QUANTITY_KINDS = ("duration", "money", "power", "area", "data_rate", "percent", "count", "multiplier", "date")
+QUANTITY_KINDS = MEASURE_KINDS
 _COMPANY_SUFFIX = re.compile(r"\b(?:computer|computers|inc|corp|corporation|ltd|llc|sa|group)\b\.?", re.I)
-_PLAN = re.compile(
-    r"\b(?:will|would|plans?|planned|planning|aims?|intends?|expects?|expected|going to|to (?:expand|grow|double|"
-    r"reach|add)|target|goal|could|set to|is to|are to|doit|doivent|devait|prévoit|prévu|prévue|projette|va|vont|"
-    r"devrait|devraient|devra|entend|envisage|compte\s+(?:faire|porter|\w+er)|faire grimper|"
-    r"vise|ambitionne|objectif|porter|doublera|atteindra|sera|seront|d'ici|futur|future|expansion|agrandir|"
-    r"agrandissement|doubling|double to|extension)\b"
-    # French future and conditional verbs: "passera", "passerait", "atteindront"
-    r"|\b\w{2,}(?:erait|eraient|eront|era|irait|iraient|iront|ira|rait|raient|ront)\b",
-    re.I,
-)
+_PLAN = langdata.regex("plan")
 """Words that put a number in the future: a plan is not a contradiction of a present count."""
 
 _CLAUSE = re.compile(r"[;:—–]|,\s|\s(?:and|et|while|alors que|but|mais|whereas)\s")
@@ -165,11 +158,12 @@ class ComparatorStance:
             return None
         lang = passage.language or claim.lang
         figures = [figures_in(sentence, lang, passage.published) for sentence in sentences]
-        reading = self._compare(claim, key, figures, sentences, sims)
+        same = lang == claim.lang
+        reading = self._compare(claim, key, figures, sentences, sims, same)
         if reading is None or reading.stance is Stance.REFUTES:
             return reading
         others = [q for q in claim.quantities if q.kind != claim.kind and not is_deictic(q)]
-        second = self._compare(claim, others, figures, sentences, sims) if others else None
+        second = self._compare(claim, others, figures, sentences, sims, same) if others else None
         # A secondary date ("a report in September 2025 said ...") is when something was said,
         # not what: another date nearby is another event, not a contradiction.
         if second is not None and second.stance is Stance.REFUTES and not (second.found and _generic(second.found)):
@@ -189,9 +183,11 @@ class ComparatorStance:
         figures: list[list[Quantity]],
         sentences: list[str],
         sims: list[float],
+        same_language: bool = True,
     ) -> _Reading | None:
         """The best reading of claimed against the figures of each sentence (parallel lists)."""
         candidates: list[tuple[Quantity, int, Quantity, str]] = []
+        fits: list[float] = []
         for i, sentence in enumerate(sentences):
             for found in figures[i]:
                 for q in claimed:
@@ -204,11 +200,23 @@ class ComparatorStance:
                         continue
                     if is_plan(lead_in(sentence, found.span)) != is_plan(lead_in(claim.text, q.span)):
                         continue
-                    candidates.append((q, i, found, clause_around(sentence, found.span)))
+                    clause = clause_around(sentence, found.span)
+                    start = sentence.find(clause)
+                    before = sentence[max(start, 0) : found.span[0]] if start <= found.span[0] else clause
+                    aligned = alignment(claim, clause, before, same_language)
+                    if aligned is None or (same_language and aligned < ALIGNED and _generic(found)):
+                        # Another subject's figure, or a date or share in words about another event:
+                        # neither for nor against. (Units make a figure specific; paraphrase
+                        # "construction lasted" for "took to build" shares no word, so those pass.)
+                        continue
+                    candidates.append((q, i, found, clause))
+                    fits.append(aligned)
         if not candidates:
             return None
         clause_sims = self.similarity(focus(claim), [c[3] for c in candidates])
-        relevance = [clause_sims[j] + sims[candidates[j][1]] for j in range(len(candidates))]
+        relevance = [
+            clause_sims[j] + sims[candidates[j][1]] + ALIGN_WEIGHT * fits[j] for j in range(len(candidates))
+        ]
         best = max(relevance)
         # Among numbers in equally relevant contexts, read the passage charitably: the claim is
         # judged against the one it matches best, so a second figure nearby is not a contradiction.
@@ -261,7 +269,7 @@ class ComparatorStance:
         for i, sentence in enumerate(sentences):
             if sims[i] < self.topical:
                 continue
-            listed = {normalise_name(e): e for e in find_entities(sentence) if e.lower() not in PLACES}
+            listed = {normalise_name(e): e for e in find_entities(sentence) if not is_place(e)}
             text = normalise_name(sentence)
             present = {k for k in wanted if k and (k in listed or k in text) and not _declined(sentence, wanted[k])}
             missing = [wanted[k] for k in wanted if k not in present]
@@ -292,13 +300,25 @@ class ComparatorStance:
         """Support a claim of where something is when a sentence about it names the same place."""
         if claim.kind != "place":
             return None
-        places = [e for e in claim.entities if e.lower() in PLACES]
+        claimed = [e for e in claim.entities if is_place(e)]
+        if not claimed:
+            return None
         for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
             if sims[i] < self.topical:
                 break
-            if places and all(p.lower() in sentences[i].lower() for p in places):
+            named = [e for e in find_entities(sentences[i]) if is_place(e)]
+            score = min(1.0, 0.5 + sims[i] / 2)
+            if all(any(places.compatible(c, n) for n in named) for c in claimed):
+                return _Reading(Stance.SUPPORTS, score, f"places it in {', '.join(named)}", sentences[i])
+            # Another place refutes only in a sentence that says the same thing of the same subject.
+            if (
+                named
+                and sims[i] >= self.topical + DATE_MARGIN
+                and _shares_subject(claim, sentences[i])
+                and all(places.compatible(c, n) is False for c in claimed for n in named)
+            ):
                 return _Reading(
-                    Stance.SUPPORTS, min(1.0, 0.5 + sims[i] / 2), f"places it in {', '.join(places)}", sentences[i]
+                    Stance.REFUTES, score, f"places it in {', '.join(named)}, not {', '.join(claimed)}", sentences[i]
                 )
         return None
 
@@ -306,17 +326,11 @@ class ComparatorStance:
 STRONG_TOPICAL = 0.6
 """Share of the topical threshold for a number that is strong evidence of being the same figure."""
 
-_ONLY = re.compile(r"\b(?:only|sole|solely|seuls?|seules?|uniquement|exclusivement)\b", re.I)
-_DECLINED = re.compile(
-    r"\b(?:declined|refused|did not|didn't|not|never|withdrew|n['’]a pas|a refusé|a décliné|ne\s+\w+\s+pas|"
-    r"sauf|except)\b",
-    re.I,
-)
-_DEICTIC = re.compile(r"^(?:aujourd['’]hui|today|now|currently|actuellement|désormais|à présent)$", re.I)
-_RISE = re.compile(
-    r"\b(?:rose|risen|rise|grew|grown|increased|up|jumped|climbed|hausse|augmenté|progressé|bondi)\b", re.I
-)
-_RANGE_LINK = re.compile(r"^\s*(?:to|until|through|and|à|au|et|jusqu['’]en|jusqu['’]à)\s*$", re.I)
+_ONLY = langdata.regex("only")
+_DECLINED = langdata.regex("declined")
+_DEICTIC = re.compile(rf"^(?:{langdata.pattern('deictic_dates')})$", re.I)
+_RISE = langdata.regex("rise")
+_RANGE_LINK = re.compile(rf"^\s*(?:{langdata.pattern('range_links')})\s*$", re.I)
 
 
 def is_deictic(q: Quantity) -> bool:
@@ -329,7 +343,7 @@ def _generic(found: Quantity) -> bool:
 
 
 def _strong(claimed: Quantity, found: Quantity) -> bool:
-    if claimed.kind in ("duration", "money", "power", "area", "data_rate"):
+    if claimed.kind in PHYSICAL_KINDS:
         return True
     return claimed.kind == "count" and bool(claimed.unit and found.unit)
 
@@ -340,7 +354,7 @@ def listed_names(text: str, entities: Sequence[str]) -> list[str]:
     "Dell and Supermicro assembled the racks for Colossus" lists Dell and Supermicro;
     Colossus is what they worked on, not one of them.
     """
-    names = [e for e in entities if e.lower() not in PLACES]
+    names = [e for e in entities if not is_place(e)]
     best: list[str] = []
     for start in range(len(names)):
         run, pos = [names[start]], text.find(names[start]) + len(names[start])
@@ -397,6 +411,96 @@ def _date_start(value: str) -> date | None:
         return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except (ValueError, IndexError):
         return None
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_NOT_TERMS = STOPWORDS | langdata.union("not_names") | set(langdata.union("months")) | set(langdata.union("number_words"))
+
+
+def _fold(word: str) -> str:
+    word = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in word if not unicodedata.combining(c))
+
+
+def terms(text: str) -> set[str]:
+    """Content words as crude stems (five letters, accents folded): "launched" meets "launch"."""
+    out = set()
+    for m in _WORD.finditer(text):
+        word = re.sub(r"^[a-z]['’]", "", m.group().lower())
+        if len(word) >= 3 and word not in _NOT_TERMS:
+            out.add(_fold(word)[:5])
+    return out
+
+
+def _figure_words(claim: Claim) -> set[str]:
+    return set().union(*(terms(q.text) for q in claim.quantities)) if claim.quantities else set()
+
+
+def _names(text: str) -> set[str]:
+    return {normalise_name(re.sub(r"['’]s$", "", e)) for e in find_entities(text) if not is_place(e)} - {""}
+
+
+def _shares_subject(claim: Claim, sentence: str) -> bool:
+    """Whether sentence names what the claim is about: one of its names, or (same words) its subject terms."""
+    wanted = _names(claim.text)
+    if wanted:
+        text = normalise_name(sentence)
+        if any(n in text for n in wanted):
+            return True
+    return bool((terms(claim.text) - _figure_words(claim)) & terms(sentence))
+
+
+def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> float | None:
+    """How surely a figure in `clause` is stated of the claim's subject and event, from 0 to 1.
+
+    `before` is the clause's text up to the figure: where its subject is. None when the figure
+    belongs to another subject: a name the claim does not mention stands before it and none of
+    the claim's does ("Hubble's mirror is 2.4 m" says nothing of Webb's). In one language the
+    words decide too: the subject's own words before the figure ("the new one 450 m" against
+    "the old bridge is 300 m") and the event's words in the clause ("founded in 1998" is not
+    "launched in 1998"); across languages only names can be matched, so the score is neutral.
+    """
+    claim_terms = terms(claim.text) - _figure_words(claim)
+    if _owned_by_another(claim, before, claim_terms):
+        return None
+    if not same_language:
+        return 0.5
+    if not claim_terms:
+        return 0.5
+    head = terms(before)
+    shared = len(claim_terms & terms(clause)) / len(claim_terms)
+    subject = len(head & claim_terms) / len(head) if head else 0.5
+    return SHARED_WEIGHT * shared + (1 - SHARED_WEIGHT) * subject
+
+
+def _owned_by_another(claim: Claim, before: str, claim_terms: set[str]) -> bool:
+    """Whether the figure's subject is explicitly someone else's: "Hubble's mirror", "le miroir de Hubble".
+
+    An agent before the figure ("xAI built it in 122 days") is not enough: it may have done
+    the claim's thing. A name the claim lacks, owning a word of the claim, is.
+    """
+    wanted = _names(claim.text)
+    for entity in find_entities(before):
+        entity = re.sub(r"['’]s$", "", entity)
+        name = normalise_name(entity)
+        if not name or any(w in name or name in w for w in wanted):
+            continue
+        e = re.escape(entity)
+        owned = re.findall(rf"{e}['’]s?\s+(?:[\w-]+\s+)?([\w-]+)", before) + re.findall(
+            rf"([\w-]+)\s+(?:of|de|du|des|d['’])\s*(?:the\s+|la\s+|le\s+|l['’])?{e}", before
+        )
+        if any(terms(word) & claim_terms for word in owned):
+            return True
+    return False
+
+
+SHARED_WEIGHT = 0.3
+"""In the alignment score, the weight of the claim's words found in the clause; the rest is the
+share of the clause's own subject words that are the claim's ("the old bridge" is not "the new")."""
+ALIGN_WEIGHT = 0.5
+"""How much the alignment score adds to a figure's relevance (similarities of the clause and sentence)."""
+ALIGNED = 0.2
+"""The least alignment for a figure stated in the same language to support or refute."""
 
 
 def _neutral_reason(claim: Claim, best_sim: float, topical: float) -> str:

