@@ -426,7 +426,7 @@ def terms(text: str) -> set[str]:
     """Content words as crude stems (five letters, accents folded): "launched" meets "launch"."""
     out = set()
     for m in _WORD.finditer(text):
-        word = re.sub(r"^[a-z]['’]", "", m.group().lower())
+        word = re.sub(r"['’]s?$", "", re.sub(r"^[a-z]['’]", "", m.group().lower()))
         if len(word) >= 3 and word not in _NOT_TERMS:
             out.add(_fold(word)[:5])
     return out
@@ -486,9 +486,11 @@ def _owned_by_another(claim: Claim, before: str, claim_terms: set[str]) -> bool:
         if not name or any(w in name or name in w for w in wanted):
             continue
         e = re.escape(entity)
-        owned = re.findall(rf"{e}['’]s?\s+(?:[\w-]+\s+)?([\w-]+)", before) + re.findall(
-            rf"([\w-]+)\s+(?:of|de|du|des|d['’])\s*(?:the\s+|la\s+|le\s+|l['’])?{e}", before
-        )
+        owned = [
+            " ".join(m)
+            for m in re.findall(rf"{e}['’]s?\s+([\w-]+)(?:\s+([\w-]+))?", before)
+            + re.findall(rf"([\w-]+)\s+(?:of|de|du|des|d['’])\s*(?:the\s+|la\s+|le\s+|l['’])?{e}()", before)
+        ]
         if any(terms(word) & claim_terms for word in owned):
             return True
     return False
