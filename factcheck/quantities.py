@@ -450,6 +450,11 @@ _KINDS = (
 
 BASE_UNITS = {kind: label for kind, _, label in _KINDS}
 
+PHYSICAL_KINDS = ("duration", "money", *(kind for kind, _, _ in _KINDS))
+"""Kinds with a unit: two such figures that agree are strong evidence of being the same figure."""
+MEASURE_KINDS = (*PHYSICAL_KINDS, "percent", "count", "multiplier", "date")
+"""Every kind of figure, in the order a claim's kind is chosen from its figures."""
+
 
 @cache
 def _unit_table() -> list[tuple[str, str, str, float, float]]:

@@ -17,12 +17,15 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from factcheck.errors import ConfigError, InputError
 
+OWN_CORPUS_SETS = ("jwst", "keybridge")
+"""Our own claim sets that come with their own corpus folder (`corpus/` beside `claims.jsonl`)."""
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "benchmarks"
 """The default home of the public benchmarks: ../shared/benchmarks beside the clone."""
@@ -156,6 +159,20 @@ DATASETS: dict[str, Dataset] = {
             "corpus",
             "fr+en",
         ),
+        # Our own sets on other stories, each with its own corpus (bench/data/<set>/corpus):
+        # jwst is the out-of-topic development set, keybridge the held-out one (never tuned on).
+        *(
+            Dataset(
+                name,
+                f"bench/data/{name}",
+                ("all",),
+                "all",
+                ("SUPPORTED", "PARTLY_SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO"),
+                "corpus",
+                "fr+en",
+            )
+            for name in OWN_CORPUS_SETS
+        ),
     )
 }
 
@@ -175,7 +192,7 @@ def get_dataset(name: str) -> Dataset:
 def default_path(name: str, benchmarks: Path | str | None = None) -> Path:
     """Where the dataset lives when --path is not given: <benchmarks_dir()>/<folder>, or bench/data for colossus."""
     spec = get_dataset(name)
-    if name == "colossus":
+    if name == "colossus" or name in OWN_CORPUS_SETS:
         return REPO_ROOT / spec.folder
     return benchmarks_dir(benchmarks) / spec.folder
 
@@ -473,8 +490,8 @@ def _averitec(path: Path, split: str) -> list[Item]:
     return items
 
 
-def _colossus(path: Path, split: str) -> list[Item]:
-    file = _file(path, "colossus_claims.jsonl")
+def _colossus(path: Path, split: str, filename: str = "colossus_claims.jsonl") -> list[Item]:
+    file = _file(path, filename)
     items = []
     for n, row in _jsonl(file):
         where = f"{file}, line {n}"
@@ -505,4 +522,5 @@ _LOADERS: dict[str, Callable[[Path, str], list[Item]]] = {
     "fever": _fever,
     "averitec": _averitec,
     "colossus": _colossus,
+    **{name: partial(_colossus, filename="claims.jsonl") for name in OWN_CORPUS_SETS},
 }

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.config import Settings
-from factcheck.lab.datasets import Item, default_path, get_dataset, load, resolve_split
+from factcheck.lab.datasets import OWN_CORPUS_SETS, Item, default_path, get_dataset, load, resolve_split
 from factcheck.errors import ConfigError, InputError
 from factcheck.types import Label, Passage
 
@@ -73,6 +73,7 @@ VERDICT_MAP: dict[str, dict[Label, str]] = {
         Label.NOT_ENOUGH_INFO: "not enough info",
     },
     "colossus": {label: str(label) for label in Label},
+    **{name: {label: str(label) for label in Label} for name in OWN_CORPUS_SETS},
 }
 """Claim-level datasets: the verdict label -> the dataset's label."""
 
@@ -295,7 +296,10 @@ def _run_corpus(
     from factcheck.checker import FactChecker
 
     table = VERDICT_MAP[name]
-    checker = FactChecker(settings.model_copy(update={"stance": system}), embeddings=embeddings)
+    update: dict[str, Any] = {"stance": system}
+    if name in OWN_CORPUS_SETS:  # checked against its own corpus, in a collection of its own
+        update |= {"corpus_dir": default_path(name) / "corpus", "collection": f"eval-{name}"}
+    checker = FactChecker(settings.model_copy(update=update), embeddings=embeddings)
     checker.ensure_index()
     out = []
     for done, item in enumerate(items, 1):
