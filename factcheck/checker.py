@@ -15,8 +15,9 @@ from factcheck.corpus import load_corpus
 from factcheck.embeddings import get_embedder
 from factcheck.engine import make_stance
 from factcheck.judges import load_judges
+from factcheck.lexical import LexicalIndex
 from factcheck.retrieval import RRF_K, Retriever
-from factcheck.store import IndexReport, Progress, VectorStore, make_client
+from factcheck.store import IndexReport, Progress, VectorStore, lexical_path, make_client
 from factcheck.types import Claim, Passage, Verdict
 from factcheck.verdict import decide
 
@@ -55,7 +56,9 @@ class FactChecker:
         if self._store is None:
             name = getattr(self.embeddings, "name", type(self.embeddings).__name__.lower())
             client = make_client(self.settings)
-            self._store = VectorStore(client, f"{self.settings.collection}-{name}", self.embeddings)
+            collection = f"{self.settings.collection}-{name}"
+            lexical = LexicalIndex(lexical_path(self.settings, collection))
+            self._store = VectorStore(client, collection, self.embeddings, lexical)
         return self._store
 
     @property
@@ -80,17 +83,18 @@ class FactChecker:
 
     def ensure_index(self, progress: Progress | None = None) -> IndexReport | None:
         """Build or refresh the index when it is missing or behind the corpus; None when current."""
-        sources = load_corpus(self.settings.corpus_dir)
-        if self.store.is_current(sources):
+        plan = self.store.plan(load_corpus(self.settings.corpus_dir))
+        if plan.empty:
             return None
-        return self.store.sync(sources, progress)
+        return self.store.apply(plan, progress)
 
     def extract(self, article: Article) -> list[Claim]:
         """The check-worthy claims of an article."""
         return extract_claims(article)
 
-    def retrieve(self, claim: Claim, k: int) -> list[Passage]:
-        """Passages for the claim as written and for the claim without its key figure, best first."""
+    def queries(self, claim: Claim) -> list[str]:
+        """What is searched for a claim: the claim as written and, when it has a key figure,
+        the clauses around that figure with and without it."""
         queries = [claim.text]
         key = next((q for q in claim.quantities if q.kind == claim.kind), None)
         if key is not None:
@@ -99,15 +103,29 @@ class FactChecker:
             focused = focus_clauses(claim, key)
             bare = focused.replace(key.text, " ") if key.text else focused
             queries += [focused, re.sub(r"\s+", " ", bare).strip()]
-        # Fused by rank, not score: each query's cosines live on their own scale.
-        best: dict[str, Passage] = {}
-        fused: dict[str, float] = {}
-        for query in queries:
-            for rank, p in enumerate(self.retriever.search(query, k=k)):
-                fused[p.chunk_id] = fused.get(p.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-                if p.chunk_id not in best or p.score > best[p.chunk_id].score:
-                    best[p.chunk_id] = p
-        return sorted(best.values(), key=lambda p: -fused[p.chunk_id])
+        return queries
+
+    def retrieve(self, claim: Claim, k: int) -> list[Passage]:
+        """Passages for the claim as written and for the claim without its key figure, best first."""
+        return self.retrieve_many([claim], k)[0]
+
+    def retrieve_many(self, claims: Sequence[Claim], k: int) -> list[list[Passage]]:
+        """`retrieve` for each claim, with every query of every claim embedded and searched in one batch."""
+        per_claim = [self.queries(c) for c in claims]
+        flat = [q for queries in per_claim for q in queries]
+        results = iter(self.retriever.search_many(flat, k=k))
+        out = []
+        for queries in per_claim:
+            # Fused by rank, not score: each query's cosines live on their own scale.
+            best: dict[str, Passage] = {}
+            fused: dict[str, float] = {}
+            for _ in queries:
+                for rank, p in enumerate(next(results)):
+                    fused[p.chunk_id] = fused.get(p.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                    if p.chunk_id not in best or p.score > best[p.chunk_id].score:
+                        best[p.chunk_id] = p
+            out.append(sorted(best.values(), key=lambda p: -fused[p.chunk_id]))
+        return out
 
     def check_claim(self, claim: Claim, article_date: date | None = None) -> Verdict:
         """Retrieve evidence for one claim, read each passage's stance, and decide.
@@ -115,24 +133,38 @@ class FactChecker:
         Passages published after the article do not take the place of earlier ones: the
         top_k earliest-eligible passages are read, plus up to two later ones as context.
         """
-        k = self.settings.top_k
-        passages = self.retrieve(claim, 2 * k)
-        current = [p for p in passages if not (article_date and p.published and p.published > article_date)]
-        later = [p for p in passages if p not in current]
-        chosen = current[:k] + later[:LATER_CONTEXT]
-        self.stance.warm(claim, chosen)
-        evidence = [self.stance.judge(claim, p, article_date) for p in chosen]
-        return decide(claim, evidence)
+        return self.check_claims([claim], article_date)[0]
 
-    def check(self, article: Article, progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
-        """Check every claim of an article, in reading order."""
-        claims = self.extract(article)
+    def check_claims(
+        self,
+        claims: Sequence[Claim],
+        article_date: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Verdict]:
+        """`check_claim` for many claims: evidence for all of them is retrieved in one batch,
+        then each claim's passages are read and decided, in the order given."""
+        k = self.settings.top_k
+        chosen = [self._choose(passages, article_date) for passages in self.retrieve_many(claims, 2 * k)]
+        for claim, passages in zip(claims, chosen, strict=True):
+            self.stance.warm(claim, passages)
         verdicts = []
-        for i, claim in enumerate(claims):
-            verdicts.append(self.check_claim(claim, article.published))
+        for i, (claim, passages) in enumerate(zip(claims, chosen, strict=True)):
+            evidence = [self.stance.judge(claim, p, article_date) for p in passages]
+            verdicts.append(decide(claim, evidence))
             if progress:
                 progress(i + 1, len(claims))
         return verdicts
+
+    def _choose(self, passages: list[Passage], article_date: date | None) -> list[Passage]:
+        """The top_k passages not published after the article, then up to LATER_CONTEXT later ones."""
+        k = self.settings.top_k
+        current = [p for p in passages if not (article_date and p.published and p.published > article_date)]
+        later = [p for p in passages if p not in current]
+        return current[:k] + later[:LATER_CONTEXT]
+
+    def check(self, article: Article, progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
+        """Check every claim of an article, in reading order."""
+        return self.check_claims(self.extract(article), article.published, progress)
 
     def verify(self, texts: Sequence[str], lang: str | None = None, article_date: date | None = None) -> list[Verdict]:
         """Check standalone claims, in the order given.
@@ -141,4 +173,4 @@ class FactChecker:
             InputError: if a claim is empty or not in French or English.
         """
         claims = [make_claim(t, lang, article_date) for t in texts]
-        return [self.check_claim(c, article_date) for c in claims]
+        return self.check_claims(claims, article_date)

@@ -1,5 +1,10 @@
 """Find candidate evidence: dense search in Chroma, BM25 over the same chunks, fused by rank.
 
+The BM25 side is the store's persistent lexical index (factcheck.lexical), which the
+store keeps in step with the collection; nothing is cached here that could outlive an
+edit of the corpus. Many queries (the claims of an article) are embedded and searched
+in one batch (`Retriever.search_many`).
+
 Reciprocal rank fusion needs no score calibration between the two retrievers, which
 matters here because cosine scores of different embedders live on different scales. It
 is weighted (`Fusion`): BM25 gets a weight of its own, scaled down for a query written in
@@ -11,32 +16,23 @@ several outlets is one passage.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from rank_bm25 import BM25Okapi
+import numpy as np
 
-from factcheck.claims import STOPWORDS, detect_language
+from factcheck.claims import detect_language
 from factcheck.dedup import collapse
-from factcheck.embeddings import embedding_similarity
+from factcheck.embeddings import embed_queries
 from factcheck.errors import ConfigError, InputError
+from factcheck.lexical import tokenize
 from factcheck.store import VectorStore
 from factcheck.types import Passage
 
 RRF_K = 60
 """The reciprocal rank constant for fusing the results of several queries (FactChecker.retrieve)."""
-_STOP = STOPWORDS
 
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, accent-free word tokens without function words; digits keep their grouping off."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"(?<=\d)[ ,.\u202f\u00a0](?=\d{3}\b)", "", text)
-    return [t for t in re.findall(r"\w+", text) if t not in _STOP]
+__all__ = ["RRF_K", "Fusion", "Retriever", "fuse", "hybrid_rank", "query_language", "tokenize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +133,7 @@ def hybrid_rank(
 
 
 class Retriever:
-    """Hybrid retrieval over one VectorStore; the BM25 side is rebuilt when the index changes.
+    """Hybrid retrieval over one VectorStore and the lexical index it keeps in step.
 
     Args:
         store: the index to search.
@@ -153,26 +149,10 @@ class Retriever:
         self.hybrid = hybrid
         self.fusion = fusion or Fusion()
         self.dedup = dedup
-        self._bm25: BM25Okapi | None = None
-        self._passages: list[Passage] = []
-        self._count = -1
-        self._shares: dict[str, float] = {}
-        self._similarity = embedding_similarity(store.embeddings)
-
-    def _lexical(self) -> tuple[BM25Okapi | None, list[Passage]]:
-        count = self.store.count()
-        if count != self._count:
-            self._passages = self.store.all_passages()
-            self._bm25 = BM25Okapi([tokenize(p.text) for p in self._passages]) if self._passages else None
-            langs = Counter(p.language for p in self._passages if p.language)
-            self._shares = {lang: n / sum(langs.values()) for lang, n in langs.items()}
-            self._count = count
-        return self._bm25, self._passages
 
     def language_shares(self) -> dict[str, float]:
         """The share of indexed passages in each language, as BM25 weighting sees it."""
-        self._lexical()
-        return dict(self._shares)
+        return self.store.lexical.language_shares()
 
     def candidates(self, query: str, pool: int | None = None) -> tuple[list[Passage], list[tuple[Passage, float]]]:
         """Each retriever's best passages before fusion: dense ones, and BM25 ones with their scores.
@@ -180,28 +160,63 @@ class Retriever:
         BM25 passages that share no word with the query are left out; the lexical list is
         empty when hybrid is off.
         """
+        return self.candidates_many([query], pool)[0]
+
+    def candidates_many(
+        self, queries: Sequence[str], pool: int | None = None, vectors: Sequence[Sequence[float]] | None = None
+    ) -> list[tuple[list[Passage], list[tuple[Passage, float]]]]:
+        """`candidates` of many queries, embedded and searched in one batch (vectors: their query
+        vectors when the caller has them)."""
         pool = pool or self.fusion.pool
-        dense = self.store.search(query, k=pool)
+        if vectors is None:
+            vectors = embed_queries(self.store.embeddings, queries)
+        dense = self.store.search_vectors(vectors, pool)
         if not self.hybrid:
-            return dense, []
-        bm25, passages = self._lexical()
-        if bm25 is None:
-            return dense, []
-        scores = bm25.get_scores(tokenize(query))
-        best = sorted(range(len(passages)), key=lambda i: (-scores[i], i))[:pool]
-        return dense, [(passages[i], float(scores[i])) for i in best if scores[i] > 0]
+            return [(d, []) for d in dense]
+        self.store.ensure_lexical()
+        return [(d, self.store.lexical.search(q, pool)) for q, d in zip(queries, dense, strict=True)]
 
     def search(self, query: str, k: int = 5) -> list[Passage]:
         """The k best passages for query, copies collapsed; score is the dense cosine similarity of each."""
-        dense, lexical = self.candidates(query, max(self.fusion.pool, k))
-        hits = [p for p, _ in lexical]
-        ranked = hybrid_rank(query, dense, hits, self.fusion, self._shares) if hits else dense
-        if self.dedup:
-            ranked = collapse(ranked)
-        best = ranked[:k]
-        missing = [i for i, p in enumerate(best) if p.score == 0.0]
-        if missing:
-            sims = self._similarity(query, [best[i].text for i in missing])
-            for i, sim in zip(missing, sims, strict=True):
-                best[i] = replace(best[i], score=sim)
-        return best
+        return self.search_many([query], k)[0]
+
+    def search_many(self, queries: Sequence[str], k: int = 5) -> list[list[Passage]]:
+        """`search` for each query, embedded and searched in one batch.
+
+        A passage only BM25 found gets its dense similarity from the vector Chroma holds
+        for it; one the collection no longer holds (the lexical index is behind another
+        process's deletion) is dropped, so deleted text is never returned.
+        """
+        if not queries:
+            return []
+        vectors = np.asarray(embed_queries(self.store.embeddings, queries), dtype=np.float32)
+        found = self.candidates_many(queries, max(self.fusion.pool, k), vectors.tolist())
+        shares = self.language_shares() if self.hybrid else None
+        ranked: list[list[Passage]] = []
+        for query, (dense, lexical) in zip(queries, found, strict=True):
+            hits = [p for p, _ in lexical]
+            order = hybrid_rank(query, dense, hits, self.fusion, shares) if hits else dense
+            ranked.append(collapse(order) if self.dedup else order)
+        # The lexical-only passages that can reach a top k, fetched in one call.
+        wanted = [p.chunk_id for order in ranked for p in order[: 2 * k] if p.score == 0.0]
+        stored = self.store.vectors(wanted) if wanted else {}
+        out = []
+        for vector, order in zip(vectors, ranked, strict=True):
+            best: list[Passage] = []
+            for p in order:
+                if len(best) == k:
+                    break
+                if p.score == 0.0:
+                    if p.chunk_id not in stored:
+                        stored |= self.store.vectors([p.chunk_id])
+                    if p.chunk_id not in stored:
+                        continue
+                    p = replace(p, score=_cosine(vector, stored[p.chunk_id]))
+                best.append(p)
+            out.append(best)
+        return out
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.dot(a, b) / norm) if norm else 0.0

@@ -155,3 +155,27 @@ def test_retriever_search_collapses_copies_in_a_real_store(tmp_path):
         assert all(p.score != 0.0 for p in hits), "every passage carries its dense similarity"
     apart = Retriever(store, hybrid=True, dedup=False).search(query, k=3)
     assert {p.source_id for p in apart} == {"reuters", "cna", "tva"}
+
+
+def test_an_edit_that_keeps_the_chunk_count_is_seen_by_a_running_retriever(tmp_path):
+    """The lexical side must follow what was indexed, not the number of chunks indexed."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write_source(folder, "nvidia", "xAI built the Colossus supercomputer in Memphis in 122 days.")
+    write_source(folder, "tva", OTHER, publisher="TVA")
+    write_source(folder, "reuters", STORY, publisher="Reuters")
+    store = VectorStore(make_client(Settings(data_dir=tmp_path / "data")), "stale", HashEmbeddings())
+    store.sync(load_corpus(folder))
+    retriever = Retriever(store, hybrid=True)
+    query = "Colossus supercomputer built in 122 days"
+    _, before = retriever.candidates(query)
+    assert any("122 days" in p.text for p, _ in before)
+
+    count = store.count()
+    write_source(folder, "nvidia", "xAI built the Colossus supercomputer in Memphis in 300 days.")
+    store.sync(load_corpus(folder))
+    assert store.count() == count, "the edit keeps the number of chunks"
+    _, after = retriever.candidates(query)
+    assert not any("122 days" in p.text for p, _ in after), "the running retriever still finds the deleted text"
+    assert any("300 days" in p.text for p, _ in after)
+    assert all("122 days" not in p.text for p in retriever.search(query, k=5))

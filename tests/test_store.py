@@ -7,7 +7,7 @@ import pytest
 from factcheck.config import Settings
 from factcheck.corpus import load_corpus
 from factcheck.embeddings import HashEmbeddings
-from factcheck.store import VectorStore, make_client
+from factcheck.store import BATCH, VectorStore, make_client
 from tests.conftest import write_source
 
 pytestmark = pytest.mark.unit
@@ -57,8 +57,8 @@ class Exploding(HashEmbeddings):
 def test_a_crash_mid_indexing_leaves_a_consistent_index_that_the_next_run_repairs(tmp_path, tiny_corpus):
     client = make_client(Settings(data_dir=tmp_path / "data"))
     VectorStore(client, "crash", HashEmbeddings()).sync(load_corpus(tiny_corpus))
-    for i in range(40):
-        write_source(tiny_corpus, f"extra{i:02d}", f"Extra source number {i} about Memphis.")
+    for i in range(150):
+        write_source(tiny_corpus, f"extra{i:03d}", f"Extra source number {i} about Memphis.")
     write_source(tiny_corpus, "nvidia", "Colossus took 122 days to build.", publisher="NVIDIA")
     crashing = VectorStore(client, "crash", Exploding(fail_on=2))
     with pytest.raises(RuntimeError):
@@ -67,7 +67,8 @@ def test_a_crash_mid_indexing_leaves_a_consistent_index_that_the_next_run_repair
     # Every source that was indexed before still has chunks: nothing was lost.
     assert {"nvidia", "chamber", "later"} <= set(survivor.state())
     assert not survivor.is_current(load_corpus(tiny_corpus))
-    survivor.sync(load_corpus(tiny_corpus))
+    report = survivor.sync(load_corpus(tiny_corpus))
+    assert report.chunks == 151 - BATCH, "the resumed run embeds only what the killed one had not written"
     assert survivor.is_current(load_corpus(tiny_corpus))
     assert survivor.state()["nvidia"] == {s.file_hash for s in load_corpus(tiny_corpus) if s.source_id == "nvidia"}
 
