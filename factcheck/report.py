@@ -143,3 +143,42 @@ def to_markdown(verdicts: Sequence[Verdict], title: str = "Fact-check report", e
         if shown:
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+REVIEW_STATES = ("all", "to review", "reviewed")
+
+
+def source_names(claims: Sequence[Any]) -> list[str]:
+    """The publishers (or titles) of the evidence of reviewed claims, sorted, for the source filter."""
+    return sorted({e.publisher or e.title for c in claims for _, e in c.shown_evidence()})
+
+
+def filter_claims(
+    claims: Sequence[Any],
+    *,
+    verdicts: Sequence[str] = (),
+    stances: Sequence[str] = (),
+    review: str = "all",
+    sources: Sequence[str] = (),
+) -> list[Any]:
+    """The session claims (sessions.ReviewedClaim) that pass every filter; an empty filter lets all through.
+
+    Args:
+        verdicts: final labels (override wins) to keep.
+        stances: keep claims with at least one shown passage of one of these stances.
+        review: "all", "to review" or "reviewed".
+        sources: keep claims with at least one shown passage from one of these publishers or titles.
+    """
+    kept = []
+    for c in claims:
+        shown = [e for _, e in c.shown_evidence()]
+        if verdicts and str(c.label) not in verdicts:
+            continue
+        if stances and not any(str(e.stance) in stances for e in shown):
+            continue
+        if (review == "reviewed" and not c.reviewed) or (review == "to review" and c.reviewed):
+            continue
+        if sources and not any((e.publisher or e.title) in sources for e in shown):
+            continue
+        kept.append(c)
+    return kept

@@ -1,145 +1,218 @@
-"""The Streamlit page, driven by Streamlit's AppTest and by a real headless Chromium."""
+"""The workspace pages through Streamlit's AppTest: sessions, review, corpus; tabs that never mix."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
+from factcheck.config import Settings
+from factcheck.sessions import SessionStore
+from factcheck.types import Label
 from tests.conftest import ROOT
+from tests.test_sessions import ARTICLE, make_verdict
+from tests.test_uploads import HTML
 
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture(scope="module")
-def app_data_dir(tmp_path_factory):
-    """One index for the module: the page builds it on first use."""
-    return tmp_path_factory.mktemp("app-data")
+def app(analyst: str = ""):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=600)
+    if analyst:
+        at.query_params["analyst"] = analyst  # as in a shared or reloaded URL
+    return at
+
+
+def sign(at, analyst: str):
+    """Type the analyst's name in the sidebar, as a person does."""
+    if analyst:
+        at.sidebar.text_input(key="analyst").input(analyst).run()
+    return at
+
+
+@pytest.fixture
+def saved(tmp_path, monkeypatch, tiny_corpus):
+    """A session of three claims in the test's data dir; a hash-embedded tiny corpus for any check."""
+    monkeypatch.setenv("FACTCHECK_EMBEDDER", "hash")
+    monkeypatch.setenv("FACTCHECK_STANCE", "comparator")
+    monkeypatch.setenv("FACTCHECK_CORPUS_DIR", str(tiny_corpus))
+    store = SessionStore(Settings().sessions_db)
+    verdicts = [make_verdict(1), make_verdict(2, Label.REFUTED), make_verdict(3, Label.NOT_ENOUGH_INFO)]
+    store.create("memphis", ARTICLE, verdicts, analyst="ana", url="https://news.example/colossus")
+    yield store
+    store.close()
+
+
+def text_of(at) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def review_page(analyst: str = "Bea"):
+    at = app().run()
+    at.switch_page("pages/review.py").run()
+    sign(at, analyst)
+    at.selectbox(key="session").set_value("memphis").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.unit
+def test_sessions_page_empty_state(monkeypatch, tiny_corpus):
+    monkeypatch.setenv("FACTCHECK_EMBEDDER", "hash")
+    at = app().run()
+    assert not at.exception, at.exception
+    assert any("No sessions yet" in i.value for i in at.info)
+    assert any("Enter your name" in c.value for c in at.sidebar.caption)
+    at.switch_page("pages/review.py").run()
+    assert not at.exception and any("No sessions yet" in i.value for i in at.info)
+
+
+@pytest.mark.unit
+def test_sessions_page_lists_progress_and_counts(saved):
+    saved.accept("memphis", 2, analyst="ana")
+    at = app("Bea").run()
+    assert not at.exception, at.exception
+    body = text_of(at)
+    assert "**memphis** · Colossus in Memphis" in body
+    assert "❌ refuted 1" in body and "✅ supported 1" in body and "created by ana" in body
+    assert [p.proto.text for p in at.get("progress")] == ["1/3 reviewed"]
+
+
+@pytest.mark.unit
+def test_checking_without_a_name_says_so(saved):
+    at = app().run()
+    at.button(key="sample_en").click().run()
+    at.button(key="check").click().run()
+    assert any("Enter your name" in e.value for e in at.error)
+
+
+@pytest.mark.unit
+def test_review_page_override_accept_note_pin_and_audit(saved):
+    at = review_page("Bea")
+    body = text_of(at)
+    assert "claim 1" in body and "machine verdict, not reviewed by a person" in body
+    # Source titles are escaped: the javascript link in a title is text, never a link.
+    assert "\\[x\\](javascript\\:alert(1))" in body and "](javascript" not in body.replace("\\]", "")
+    # An override without a reason is refused, with a message.
+    at.radio(key="label-1").set_value("REFUTED")
+    at.button(key="override-1").click().run()
+    assert any("needs a reason" in e.value for e in at.error)
+    at.radio(key="label-1").set_value("REFUTED")
+    at.text_area(key="reason-1").input("The operator says 200,000 GPUs.")
+    at.button(key="override-1").click().run()
+    assert not at.exception, at.exception
+    at.button(key="accept-2").click().run()
+    at.text_area(key="note-3").input("ask the desk")
+    at.button(key="save-note-3").click().run()
+    at.button(key="pin-1-2").click().run()
+    at.button(key="dismiss-1-0").click().run()
+    s = saved.get("memphis")
+    c1 = s.claim(1)
+    assert (c1.label, c1.reason, c1.reviewed_by, c1.pinned, c1.dismissed) == (
+        Label.REFUTED, "The operator says 200,000 GPUs.", "Bea", (2,), (0,)
+    )  # fmt: skip
+    assert s.claim(2).decision == "accepted" and s.claim(3).note == "ask the desk"
+    assert [(a.action, a.analyst) for a in s.audit_of(1)] == [("override", "Bea"), ("pin", "Bea"), ("dismiss", "Bea")]
+    body = text_of(at)
+    assert "**❌ refuted** · claim 1 · overridden by Bea" in body
+    assert "**Override reason:** The operator says 200,000 GPUs." in body
+    assert at.metric[0].value == "2 / 3"
+    audit = [d.value for d in at.dataframe]
+    assert any("override" in set(frame["action"]) for frame in audit)
+
+
+@pytest.mark.unit
+def test_review_filters_and_exports(saved):
+    saved.override("memphis", 3, "CONFLICTING", "two sources disagree", analyst="ana")
+    at = review_page("Bea")
+    at.multiselect(key="f_verdict").set_value(["CONFLICTING"]).run()
+    heads = [m.value for m in at.markdown if "· claim " in m.value]
+    assert len(heads) == 1 and "claim 3" in heads[0]
+    at.multiselect(key="f_verdict").set_value([]).run()
+    at.radio(key="f_review").set_value("to review").run()
+    assert len([m for m in at.markdown if "· claim " in m.value]) == 2
+    at.radio(key="f_review").set_value("all").run()
+    at.multiselect(key="f_stance").set_value(["refutes"]).run()
+    assert any("No claim matches" in i.value for i in at.info)
+    at.multiselect(key="f_stance").set_value([]).run()
+    # ClaimReview waits for the page address; the other exports are ready.
+    assert at.button(key="export-claimreview-off").disabled
+    at.text_input(key="page_url").input("https://desk.example/colossus").run()
+    assert not at.exception
+    assert at.get("download_button") and len(at.get("download_button")) == 4
+
+
+@pytest.mark.unit
+def test_without_a_name_the_review_is_read_only(saved):
+    at = review_page("")
+    assert any("Enter your name" in w.value for w in at.warning)
+    assert at.button(key="accept-1").disabled
+
+
+@pytest.mark.unit
+def test_two_tabs_do_not_mix_and_both_saves_land(saved):
+    ana, bea = review_page("Ana"), review_page("Bea")
+    ana.text_area(key="reason-1").input("Ana's draft reason")
+    bea.radio(key="label-2").set_value("SUPPORTED")
+    bea.text_area(key="reason-2").input("Bea checked the filing.")
+    bea.button(key="override-2").click().run()
+    ana.radio(key="label-1").set_value("REFUTED")
+    ana.button(key="override-1").click().run()
+    assert bea.text_area(key="reason-1").value == "", "Ana's draft is not in Bea's tab"
+    s = saved.get("memphis")
+    assert (s.claim(1).reviewed_by, s.claim(2).reviewed_by) == ("Ana", "Bea")
+    assert s.claim(1).reason == "Ana's draft reason"
 
 
 @pytest.mark.integration
-def test_page_shows_empty_state_then_checks_the_french_sample(app_data_dir, monkeypatch):
-    from streamlit.testing.v1 import AppTest
+def test_edit_add_and_delete_claims_recheck_through_the_checker(saved):
+    at = review_page("Bea")
+    at.text_input(key="edit-1").input("xAI built Colossus in Memphis in 122 days.")
+    at.button(key="recheck-1").click().run()
+    assert not at.exception, at.exception
+    at.text_input(key="new_claim").input("Training started 19 days after the first rack arrived.")
+    at.button(key="add-claim").click().run()
+    at.button(key="delete-claim-2").click().run()
+    s = saved.get("memphis")
+    assert [c.number for c in s.claims] == [1, 3, 4]
+    assert s.claim(1).text == "xAI built Colossus in Memphis in 122 days." and s.claim(1).verdict.evidence
+    assert s.claim(4).origin == "added"
 
-    monkeypatch.setenv("FACTCHECK_DATA_DIR", str(app_data_dir))
-    at = AppTest.from_file(APP, default_timeout=600).run()
-    assert not at.exception
-    assert any("Paste an article" in i.value for i in at.info)
 
+@pytest.mark.integration
+def test_corpus_page_lists_uploads_and_indexes(saved, tiny_corpus, tmp_path):
+    at = app().run()
+    at.switch_page("pages/corpus.py").run()
+    sign(at, "Bea")
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "3" and at.metric[2].value == "0 / 3"
+    at.button(key="index").click().run()
+    assert any("Index updated: 3 added" in s.value for s in at.success)
+    assert at.metric[2].value == "3 / 3"
+    at.file_uploader(key="source_upload").set_value(("wire.html", HTML, "text/html")).run()
+    assert not at.exception, at.exception
+    at.text_input[1].input("Example Wire")  # publisher: the page names none in a form trafilatura reads
+    at.text_input[2].input("https://wire.example/colossus")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "4" and at.metric[2].value == "4 / 4"
+    assert any(p.name.endswith("-wire.md") for p in tiny_corpus.iterdir())
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_the_french_sample_is_checked_saved_and_opened_with_the_real_models(tmp_path, monkeypatch):
+    """The default embedder and corpus: check the French sample, save it, land on its review."""
+    monkeypatch.delenv("FACTCHECK_EMBEDDER", raising=False)
+    at = app("Ana").run()
     at.button(key="sample_fr").click().run()
-    assert "Colossus" in at.text_area[0].value
+    assert "Colossus" in at.text_area(key="article_text").value
     at.button(key="check").click().run()
     assert not at.exception, at.exception
-    assert not at.error
-    markdown = " ".join(m.value for m in at.markdown)
-    assert "✅ supported" in markdown and "❔ not enough info" in markdown
-    assert "trois mois" in markdown and "Sources: 100,000 GPUs" in markdown
-    assert at.metric[0].value == str(len(at.session_state.results[1]))
+    assert not at.error, [e.value for e in at.error]
+    body = text_of(at)
+    assert "✅ supported" in body and "trois mois" in body
+    s = SessionStore(Settings().sessions_db).get("colossus-fr")
+    assert s.created_by == "Ana" and len(s.claims) >= 5
+    assert at.metric[0].value == f"0 / {len(s.claims)}"
 
-
-@pytest.mark.integration
-def test_page_reports_bad_input_without_crashing(app_data_dir, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("FACTCHECK_DATA_DIR", str(app_data_dir))
-    at = AppTest.from_file(APP, default_timeout=600).run()
-    at.text_area[0].input("Der Supercomputer wurde in drei Monaten gebaut und hat sehr viele Grafikkarten.")
-    at.button(key="check").click().run()
-    assert not at.exception
-    assert "French or English" in at.error[0].value
-
-
-def page_claims(body: str) -> str:
-    """The number shown under "Claims checked"."""
-    return body.split("Claims checked", 1)[1].split()[0]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.mark.integration
-@pytest.mark.browser
-def test_real_browser_checks_the_english_sample(tmp_path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    port = _free_port()
-    # Its own index: the AppTest runs above keep an embedded Chroma open on theirs in this
-    # process, and a second process on the same folder waits on it.
-    env = {**os.environ, "FACTCHECK_DATA_DIR": str(tmp_path / "data")}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            APP,
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=chromium,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.goto(url)
-            page.get_by_text("Paste an article").wait_for(timeout=60_000)
-            page.get_by_role("button", name="Sample: Colossus (English)").click()
-            # Wait for the sample to land in the text area before pressing Check: a click
-            # during the previous rerun can be lost.
-            page.wait_for_function(
-                "() => (document.querySelector('textarea') || {}).value?.includes('Colossus')", timeout=60_000
-            )
-            page.get_by_role("button", name="Check claims").click()
-            try:
-                page.get_by_text("Claims checked").wait_for(timeout=300_000)
-            finally:
-                page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
-            # The download button is drawn after every claim card: the page is complete.
-            page.get_by_text("Download report").wait_for(timeout=60_000)
-            page.get_by_text("✅ supported").first.wait_for(timeout=30_000)
-            page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
-            body = page.inner_text("body")
-            browser.close()
-        assert "three months" in body
-        assert body.count("Evidence (") == int(page_claims(body))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
