@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from factcheck.types import Passage
 
@@ -41,6 +42,7 @@ COPY_JACCARD = 0.5
 SHINGLE = 3
 
 
+@lru_cache(maxsize=20_000)  # every search collapses its candidates, and the same chunks recur
 def shingles(text: str, n: int = SHINGLE) -> frozenset[tuple[str, ...]]:
     """The word n-grams of text after lower-casing, stripping accents and dropping punctuation."""
     text = unicodedata.normalize("NFKD", text.lower())
@@ -50,6 +52,7 @@ def shingles(text: str, n: int = SHINGLE) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
+@lru_cache(maxsize=20_000)
 def numbers(text: str) -> frozenset[str]:
     """The digit runs of text, with thousands separators removed so 100,000 and 100 000 agree."""
     return frozenset(re.findall(r"\d+", re.sub(r"(?<=\d)[ ,.\u202f\u00a0](?=\d{3}\b)", "", text)))
@@ -102,7 +105,9 @@ def collapse(passages: Sequence[Passage], threshold: float = COPY_JACCARD) -> li
         for j in range(i + 1, len(passages)):
             if root(i) == root(j) or not (figures[i] <= figures[j] or figures[j] <= figures[i]):
                 continue
-            if jaccard(sets[i], sets[j]) >= threshold:
+            small, large = sorted((len(sets[i]), len(sets[j])))
+            # Jaccard is at most small / large: skip the intersection when that cannot reach threshold.
+            if small >= threshold * large and jaccard(sets[i], sets[j]) >= threshold:
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(passages)):

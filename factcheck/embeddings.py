@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from factcheck.errors import ConfigError
@@ -199,13 +200,15 @@ class EmbeddingSimilarity:
 
     Stance reading asks about the same claim and the same sentences many times, and the
     packaged encoders pay a fixed cost per call, so `warm` embeds a whole batch at once.
+    Vectors are kept as numpy arrays: the dot products in pure Python took a third of
+    a warm `check` (profiled on the sample article).
     """
 
     def __init__(self, embeddings: Embeddings, cache_size: int = 20_000) -> None:
         self.embeddings = embeddings
         self.cache_size = cache_size
-        self._docs: dict[str, list[float]] = {}
-        self._queries: dict[str, list[float]] = {}
+        self._docs: dict[str, np.ndarray] = {}
+        self._queries: dict[str, np.ndarray] = {}
 
     def warm(self, texts: Sequence[str]) -> None:
         """Embed every text not yet cached, in one call."""
@@ -214,26 +217,35 @@ class EmbeddingSimilarity:
             return
         if len(self._docs) + len(todo) > self.cache_size:
             self._docs.clear()
-        self._docs.update(zip(todo, self.embeddings.embed_documents(todo), strict=True))
+        vectors = self.embeddings.embed_documents(todo)
+        self._docs.update(zip(todo, (np.asarray(v, dtype=np.float64) for v in vectors), strict=True))
 
-    def _query(self, text: str) -> list[float]:
+    def warm_queries(self, texts: Sequence[str]) -> None:
+        """Embed every query text not yet cached, in one call (embed_queries)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._queries]
+        if not todo:
+            return
+        if len(self._queries) + len(todo) > self.cache_size:
+            self._queries.clear()
+        vectors = embed_queries(self.embeddings, todo)
+        self._queries.update(zip(todo, (np.asarray(v, dtype=np.float64) for v in vectors), strict=True))
+
+    def _query(self, text: str) -> np.ndarray:
         if text not in self._queries:
-            if len(self._queries) > self.cache_size:
-                self._queries.clear()
-            self._queries[text] = self.embeddings.embed_query(text)
+            self.warm_queries([text])
         return self._queries[text]
 
     def vector(self, text: str) -> list[float]:
         """The document vector of text (embedded now unless warm already did)."""
         self.warm([text])
-        return self._docs[text]
+        return self._docs[text].tolist()
 
     def __call__(self, query: str, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
         self.warm(texts)
         q = self._query(query)
-        return [float(sum(a * b for a, b in zip(q, self._docs[t], strict=True))) for t in texts]
+        return (np.stack([self._docs[t] for t in texts]) @ q).tolist()
 
 
 def embedding_similarity(embeddings: Embeddings, cache_size: int = 20_000) -> EmbeddingSimilarity:
