@@ -12,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 from factcheck.claims import Article, extract_claims, focus_clauses, make_claim
 from factcheck.config import Settings
 from factcheck.corpus import load_corpus
-from factcheck.embeddings import get_embedder
+from factcheck.embeddings import embedder_name, get_embedder
 from factcheck.engine import make_stance
 from factcheck.judges import load_judges
 from factcheck.lexical import LexicalIndex
@@ -54,9 +54,8 @@ class FactChecker:
     def store(self) -> VectorStore:
         """The vector store, opened on first use."""
         if self._store is None:
-            name = getattr(self.embeddings, "name", type(self.embeddings).__name__.lower())
             client = make_client(self.settings)
-            collection = f"{self.settings.collection}-{name}"
+            collection = f"{self.settings.collection}-{embedder_name(self.embeddings)}"
             lexical = LexicalIndex(lexical_path(self.settings, collection))
             self._store = VectorStore(client, collection, self.embeddings, lexical)
         return self._store
@@ -87,6 +86,20 @@ class FactChecker:
         if plan.empty:
             return None
         return self.store.apply(plan, progress)
+
+    def stats(self) -> dict[str, object]:
+        """The index as it stands: sources, chunks, embedder, where the vectors and the lexical
+        index live and whether they agree, and the data dir (`python -m factcheck stats`).
+
+        Raises:
+            StoreError: if the index cannot be opened.
+        """
+        s = self.settings
+        if s.chroma_mode == "server":
+            store: dict[str, object] = {"mode": "server", "address": f"{s.chroma_host}:{s.chroma_port}"}
+        else:
+            store = {"mode": "embedded", "path": str(s.chroma_dir.resolve())}
+        return {**self.store.stats(), "store": store, "data_dir": str(s.data_dir.resolve())}
 
     def extract(self, article: Article) -> list[Claim]:
         """The check-worthy claims of an article."""

@@ -125,6 +125,22 @@ def cmd_verify(args: argparse.Namespace) -> None:
         print(json.dumps([v.to_dict() for v in verdicts], ensure_ascii=False, indent=2))
 
 
+def cmd_stats(args: argparse.Namespace) -> None:
+    from factcheck.checker import FactChecker
+
+    stats = FactChecker(judges=()).stats()
+    if args.format == "json":
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    lex = stats["lexical"]
+    where = stats["store"].get("path") or stats["store"].get("address")
+    print(f"sources: {stats['sources']}\nchunks: {stats['chunks']}\nembedder: {stats['embedder']}")
+    print(f"store: {stats['store']['mode']} {where} (collection {stats['collection']})")
+    state = "in step" if lex["in_step"] else "NOT in step with the collection: run `python -m factcheck index`"
+    print(f"lexical: {lex['chunks']} chunks, {lex['bytes']} bytes, {state} ({lex['path'] or 'in memory'})")
+    print(f"data_dir: {stats['data_dir']}")
+
+
 def _sessions():
     """The review sessions database under the data directory."""
     from factcheck.config import Settings
@@ -245,6 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["fr", "en"], default=None)
     p.add_argument("--date", type=_date, default=None, help="judge as of this date (ISO)")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("stats", help="what the index holds: sources, chunks, embedder, store, lexical index")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("sessions", help="list, show or delete saved review sessions")
     p.add_argument("action", choices=["list", "show", "delete"])

@@ -177,6 +177,11 @@ def get_embedder(name: str) -> Embeddings:
     return factory()
 
 
+def embedder_name(embeddings: Embeddings) -> str:
+    """The registry name of an embedder, or its class name for one from elsewhere."""
+    return str(getattr(embeddings, "name", type(embeddings).__name__.lower()))
+
+
 def embed_queries(embeddings: Embeddings, texts: Sequence[str]) -> list[list[float]]:
     """Query vectors of many texts, in one model call when the embedder has `embed_queries`.
 

@@ -27,6 +27,7 @@ from langchain_core.embeddings import Embeddings
 
 from factcheck.config import Settings
 from factcheck.corpus import Chunk, Source, split_source
+from factcheck.embeddings import embedder_name
 from factcheck.errors import StoreError
 from factcheck.lexical import Entry, LexicalIndex, to_passage
 from factcheck.types import Passage
@@ -154,6 +155,7 @@ class VectorStore:
             collection_name=collection,
             embedding_function=embeddings,
             client=client,
+            collection_metadata={"embedder": embedder_name(embeddings)},
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
         if lexical is None:
@@ -306,13 +308,31 @@ class VectorStore:
 
     # ------------------------------------------------------------ lexical in step
 
-    def lexical_status(self) -> dict[str, int | bool]:
-        """How the lexical index stands against the collection: chunks, bytes, and whether it
-        holds exactly the collection's chunks at the same versions (a full comparison)."""
+    def stats(self) -> dict[str, object]:
+        """What the collection and its lexical index hold, read from them (not from settings).
+
+        sources and chunks count the collection; embedder is the name the collection was
+        created with; dimension is the length of its vectors (None when empty); lexical
+        says whether the lexical index holds exactly the collection's chunks.
+        """
+        indexed = self.chunks()
+        lexical = self.lexical.chunks()
+        metadata = self._collection.metadata or {}
+        sample = self._collection.get(limit=1, include=["embeddings"])
+        vectors = sample.get("embeddings")
         return {
-            "chunks": self.lexical.count(),
-            "bytes": self.lexical.size_bytes(),
-            "in_step": self.lexical.chunks() == self.chunks(),
+            "sources": len({sid for sid, _ in indexed.values()}),
+            "chunks": len(indexed),
+            "collection": self.name,
+            "embedder": str(metadata.get("embedder") or embedder_name(self.embeddings)),
+            "dimension": len(vectors[0]) if vectors is not None and len(vectors) else None,
+            "languages": {lang: round(share, 3) for lang, share in sorted(self.lexical.language_shares().items())},
+            "lexical": {
+                "path": str(self.lexical.path) if self.lexical.path else None,
+                "chunks": len(lexical),
+                "bytes": self.lexical.size_bytes(),
+                "in_step": lexical == indexed,
+            },
         }
 
     def catch_up(self) -> int:

