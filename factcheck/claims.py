@@ -429,7 +429,7 @@ _PARTICIPLE = re.compile(
     r"[a-z]+ed|built|founded|located|based|designed|used|known)\b",
     re.I,
 )
-_VERB_HINT = re.compile(
+VERB_HINT = re.compile(
     r"\b(?:est|sont|a|ont|était|sera|seront|compte|dispose|occupe|entend|prévoit|va|vont|"
     r"is|are|was|were|has|have|had|will|would|can|could|\w+(?:ait|aient|era|eront))\b",
     re.I,
@@ -681,8 +681,8 @@ def _is_lead(text: str) -> bool:
     """An adverbial or a description before the main clause: "En octobre", "Implanté à Memphis"."""
     if _TOPIC.match(text + ", "):
         return True
-    if _SUBJECT_PRONOUN.match(text) or (_VERB_HINT.search(text) and not _PARTICIPLE.match(text)):
-        return bool(_LEAD_WORDS.match(text)) and not _VERB_HINT.search(text)
+    if _SUBJECT_PRONOUN.match(text) or (VERB_HINT.search(text) and not _PARTICIPLE.match(text)):
+        return bool(_LEAD_WORDS.match(text)) and not VERB_HINT.search(text)
     if _PARTICIPLE.match(text):
         return True
     return bool(_LEAD_WORDS.match(text)) and len(text.split()) <= 8
@@ -698,7 +698,7 @@ def _has_subject(clause: str) -> bool:
 def _is_apposition(text: str) -> bool:
     """A verbless description: "l'assistant maison", "Tesla's custom supercomputer for ..."."""
     return (
-        not _VERB_HINT.search(text)
+        not VERB_HINT.search(text)
         and not _PURPOSE.match(text)
         and not _PARTICIPLE.match(text)
         and not re.match(r"^(?:en|in|for|pour|à|at|by|par|with|avec|to|from|de|depuis|since)\s", text, re.I)

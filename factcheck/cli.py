@@ -118,11 +118,30 @@ def cmd_verify(args: argparse.Namespace) -> None:
         texts += [line.strip() for line in decode_text(data, name).splitlines() if line.strip()]
     if not texts:
         raise InputError("Give at least one claim, as arguments or with --file.")
-    verdicts = _checker().verify(texts, lang=args.lang, article_date=args.date)
+    from factcheck.claims import make_claim
+
+    # One unreadable claim is reported in its place; it does not cost the others their verdict.
+    results: list[dict] = []
+    checker = None
+    for text in texts:
+        try:
+            claim = make_claim(text, args.lang, args.date)
+        except InputError as exc:
+            results.append({"text": text, "error": str(exc)})
+            continue
+        checker = checker or _checker()
+        results.append({"verdict": checker.check_claim(claim, args.date)})
+    if all("error" in r for r in results):
+        raise InputError("; ".join(f"{r['text'][:60]!r}: {r['error']}" for r in results))
     if args.format == "markdown":
+        verdicts = [r["verdict"] for r in results if "verdict" in r]
         print(to_markdown(verdicts, title="Claims checked"), end="")
+        for r in results:
+            if "error" in r:
+                print(f"\n- Not checked: {r['text']!r}: {r['error']}")
     else:
-        print(json.dumps([v.to_dict() for v in verdicts], ensure_ascii=False, indent=2))
+        rows = [r["verdict"].to_dict() if "verdict" in r else r for r in results]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
 def cmd_stats(args: argparse.Namespace) -> None:

@@ -335,6 +335,22 @@ def _hedge_before(text: str, start: int) -> tuple[str | None, int]:
     return None, start
 
 
+FUTURE_DAYS = 31
+"""A day and month without a year may lie this far after the article (a launch set for next week)."""
+
+
+def _nearest_year(month: int, day: int, ref: date) -> int:
+    """The year that puts a day and month closest to the article's date, the past preferred."""
+    for year in (ref.year, ref.year + 1):
+        try:
+            ahead = (date(year, month, day) - ref).days
+        except ValueError:
+            continue
+        if 0 <= ahead <= FUTURE_DAYS:
+            return year
+    return ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+
+
 def _resolve_month(month: int, ref: date) -> str:
     year = ref.year if month <= ref.month else ref.year - 1
     return f"{year}-{month:02d}"
@@ -391,7 +407,7 @@ def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) 
             return f"{g['y']}-{month:02d}-{day:02d}"
         if ref is None:
             return None
-        year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+        year = _nearest_year(month, day, ref)
         return f"{year}-{month:02d}-{day:02d}"
     if kind == "my":
         month = MONTHS.get(g["mon"].lower().rstrip("."))
@@ -817,7 +833,7 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
 # --- comparison ---------------------------------------------------------------------------
 
 SAME_THING_RATIO = 10.0
-"""Counts or amounts more than this many times apart are taken to measure different things (a
+"""Counts, amounts and measurements more than this many times apart are taken to measure different things (a
 company's yearly shipments against one cluster), not to contradict each other."""
 
 SUPPORT_TOL = {"duration": 0.10}
@@ -887,7 +903,7 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
     cv, fv = abs(float(claimed.value)), abs(float(found.value))
     point_values = claimed.approx in (None, "about") and found.approx in (None, "about")
     if (
-        claimed.kind in ("count", "money")
+        claimed.kind not in ("date", "duration", "temperature", "percent", "multiplier")
         and point_values
         and cv
         and fv

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from factcheck import lang as langdata
 from factcheck import places
-from factcheck.claims import STOPWORDS, find_entities, focus_clauses, is_place, split_sentences
+from factcheck.claims import STOPWORDS, VERB_HINT, find_entities, focus_clauses, is_place, split_sentences
 from factcheck.embeddings import Similarity
 from factcheck.quantities import MEASURE_KINDS, PHYSICAL_KINDS, comparable, compare, parse_quantities
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
@@ -188,6 +188,7 @@ class ComparatorStance:
         """The best reading of claimed against the figures of each sentence (parallel lists)."""
         candidates: list[tuple[Quantity, int, Quantity, str]] = []
         fits: list[float] = []
+        passage_names = normalise_name(" ".join(sentences))
         for i, sentence in enumerate(sentences):
             for found in figures[i]:
                 for q in claimed:
@@ -204,6 +205,8 @@ class ComparatorStance:
                     start = sentence.find(clause)
                     before = sentence[max(start, 0) : found.span[0]] if start <= found.span[0] else clause
                     aligned = alignment(claim, clause, before, same_language)
+                    if aligned is not None and _figure_of_another(claim, sentence[: found.span[0]], passage_names):
+                        aligned = None
                     if aligned is None or (same_language and aligned < ALIGNED and _generic(found)):
                         # Another subject's figure, or a date or share in words about another event:
                         # neither for nor against. (Units make a figure specific; paraphrase
@@ -241,6 +244,11 @@ class ComparatorStance:
             # match dropped true refutations whose clause leans on its sentence, "le projet devient
             # officiel le 19 août 2021", and lost a dev pair.)
             return None
+        if result.outcome == "refutes" and found.kind == "date" and same_language:
+            # The same subject has many dated events; another date refutes only for the same event.
+            event = predicate_terms(claim)
+            if event and not event & terms(candidates[j][3]):
+                return None
         stance = Stance.REFUTES if result.outcome == "refutes" else Stance.SUPPORTS
         score = min(1.0, 0.5 + sims[i] / 2)
         return _Reading(
@@ -471,6 +479,32 @@ def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> fl
     shared = len(claim_terms & terms(clause)) / len(claim_terms)
     subject = len(head & claim_terms) / len(head) if head else 0.5
     return SHARED_WEIGHT * shared + (1 - SHARED_WEIGHT) * subject
+
+
+def _figure_of_another(claim: Claim, before: str, passage_names: str) -> bool:
+    """Whether the name nearest before a figure is another subject the passage sets beside the claim's.
+
+    "Unlike Hubble, which orbits about 540 km up, Webb ..." and "Hubble, lui, évolue à 540 km":
+    when a passage speaks of the claim's subject and of another, a figure goes with the name
+    it follows. A passage that never names the claim's subject ("xAI built it in 122 days")
+    is left to the other checks: its name may be the doer of the claim's thing.
+    """
+    wanted = _names(claim.text)
+    if not wanted or not any(w in passage_names for w in wanted):
+        return False
+    names = [e for e in find_entities(before) if not is_place(e)]
+    if not names:
+        return False
+    nearest = normalise_name(re.sub(r"['’]s$", "", names[-1]))
+    return bool(nearest) and not any(w in nearest or nearest in w for w in wanted)
+
+
+def predicate_terms(claim: Claim) -> set[str]:
+    """The words of the claim's event: after its first verb, without names and figures ("décollé")."""
+    verb = VERB_HINT.search(claim.text)
+    rest = claim.text[verb.start() :] if verb else claim.text
+    named = set().union(*(terms(e) for e in claim.entities)) if claim.entities else set()
+    return terms(rest) - named - _figure_words(claim)
 
 
 def _owned_by_another(claim: Claim, before: str, claim_terms: set[str]) -> bool:

