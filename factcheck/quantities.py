@@ -229,7 +229,10 @@ _NUM = (
     r"|\d+(?:[.,]\d+)?)(?![\w/:]*\d)"
 )
 _NUM_RE = re.compile(_NUM)
-_NEGATIVE = re.compile(r"(?:(?<=[\s(])|^)[-−–]\s?(\d+(?:[.,]\d+)?)(?=\s*(?:°|º|degr|K\b))")
+_NEGATIVE = re.compile(
+    rf"(?:(?<=[\s(])|^)(?:[-−–]\s?|(?:{langdata.pattern('minus')})\s+)(\d+(?:[.,]\d+)?)(?=\s*(?:°|º|degr|[CFK]\b))",
+    re.I,
+)
 _WORD_NUMBER = re.compile(
     r"(?<![\w-])(?:(?:"
     + langdata.alternation(langdata.union("number_words"))
@@ -510,8 +513,8 @@ def _unit_after(after: str, lang: str) -> tuple[str, str, float, int, float] | N
         if low.startswith(name) and (len(low) == len(name) or not low[len(name)].isalnum()):
             if kind == "duration" and name == "h" and re.match(r"^h\s*\d", low):
                 return None
-            if name == "k" and rest[:1] != "K":
-                continue  # kelvin is written K; "5 k" is not a temperature
+            if len(name) == 1 and kind == "temperature" and not rest[:1].isupper():
+                continue  # a temperature's letter is a capital ("253 K", "388 F"); "5 k" is not one
             return kind, label, factor, lead + len(name), offset
     return None
 
@@ -843,6 +846,8 @@ ABOUT = 0.15
 TEMPERATURE_SUPPORT = 1.5
 """Degrees within which two temperatures agree: a rounded conversion from °F or K stays inside it."""
 TEMPERATURE_PARTLY = 5.0
+TEMPERATURE_ABOUT = 3.0
+"""Degrees of slack that "about" gives a temperature."""
 
 
 _NOUN_CLASS: dict[str, str] = langdata.union("noun_classes")
@@ -914,9 +919,10 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
             None,
             f"{format_quantity(claimed)} and {format_quantity(found)} are too far apart to be the same figure",
         )
-    if claimed.kind == "temperature" and claimed.approx is None and found.approx in (None, "about"):
+    if claimed.kind == "temperature" and claimed.approx in (None, "about") and found.approx in (None, "about"):
         # Kelvin makes relative error meaningless (-20 °C and -25 °C are 2% apart): degrees apart decide.
-        diff = abs(float(claimed.value) - float(found.value))
+        hedged = TEMPERATURE_ABOUT if "about" in (claimed.approx, found.approx) else 0.0
+        diff = max(0.0, abs(float(claimed.value) - float(found.value)) - hedged)
         both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
         if diff <= TEMPERATURE_SUPPORT:
             return Comparison("supports", diff, f"{both}: match")

@@ -160,8 +160,26 @@ class ComparatorStance:
         figures = [figures_in(sentence, lang, passage.published) for sentence in sentences]
         same = lang == claim.lang
         reading = self._compare(claim, key, figures, sentences, sims, same)
+        if reading is not None and reading.stance is Stance.SUPPORTS and _figure_is_context(claim, key[0]):
+            # "The 18 segments were polished in Ohio" asserts where, not how many: the same
+            # count says nothing of it unless the sentence also states the claim's event.
+            event = predicate_terms(claim)
+            if not same or (event and not event & terms(reading.sentence)):
+                return self._refuted_by_another_figure(claim, figures, sentences, sims, same, None)
         if reading is None or reading.stance is Stance.REFUTES:
             return reading
+        return self._refuted_by_another_figure(claim, figures, sentences, sims, same, reading)
+
+    def _refuted_by_another_figure(
+        self,
+        claim: Claim,
+        figures: list[list[Quantity]],
+        sentences: list[str],
+        sims: list[float],
+        same: bool,
+        reading: _Reading | None,
+    ) -> _Reading | None:
+        """The key figure's reading, unless another figure of the claim is contradicted."""
         others = [q for q in claim.quantities if q.kind != claim.kind and not is_deictic(q)]
         second = self._compare(claim, others, figures, sentences, sims, same) if others else None
         # A secondary date ("a report in September 2025 said ...") is when something was said,
@@ -170,7 +188,7 @@ class ComparatorStance:
             return _Reading(
                 Stance.REFUTES,
                 second.score,
-                f"{reading.reason}; but {second.reason}",
+                f"{reading.reason}; but {second.reason}" if reading else second.reason,
                 second.sentence,
                 found=second.found,
             )
@@ -481,22 +499,35 @@ def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> fl
     return SHARED_WEIGHT * shared + (1 - SHARED_WEIGHT) * subject
 
 
+_CONTRAST = re.compile(rf"(?:{langdata.pattern('contrast')})", re.I)
+
+
 def _figure_of_another(claim: Claim, before: str, passage_names: str) -> bool:
     """Whether the name nearest before a figure is another subject the passage sets beside the claim's.
 
     "Unlike Hubble, which orbits about 540 km up, Webb ..." and "Hubble, lui, évolue à 540 km":
     when a passage speaks of the claim's subject and of another, a figure goes with the name
     it follows. A passage that never names the claim's subject ("xAI built it in 122 days")
-    is left to the other checks: its name may be the doer of the claim's thing.
+    is left to the other checks, its name may be the doer of the claim's thing, unless the
+    sentence contrasts two subjects ("unlike", "tandis que", "Hubble, lui, ...").
     """
     wanted = _names(claim.text)
-    if not wanted or not any(w in passage_names for w in wanted):
+    if not wanted:
+        return False
+    if not any(w in passage_names for w in wanted) and not _CONTRAST.search(before):
         return False
     names = [e for e in find_entities(before) if not is_place(e)]
     if not names:
         return False
     nearest = normalise_name(re.sub(r"['’]s$", "", names[-1]))
     return bool(nearest) and not any(w in nearest or nearest in w for w in wanted)
+
+
+def _figure_is_context(claim: Claim, key: Quantity) -> bool:
+    """Whether the claim's figure sits in its subject (before its verb), with an event after it."""
+    verb = VERB_HINT.search(claim.text)
+    at = claim.text.find(key.text) if key.text else -1
+    return bool(verb) and 0 <= at and at + len(key.text) <= verb.start() and bool(predicate_terms(claim))
 
 
 def predicate_terms(claim: Claim) -> set[str]:

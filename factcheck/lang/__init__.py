@@ -72,6 +72,12 @@ class LangData:
     """Capitalised words that open sentences but never name anything ("The", "Selon")."""
     org_nouns: str
     """Pattern of common nouns that stand for an organisation ("the company", "la société")."""
+    contrast: str
+    """Pattern of words that set two subjects side by side ("unlike", "tandis que"): each figure is its own."""
+    minus: str
+    """Pattern of the word for a negative sign ("minus 233 C")."""
+    object_pronouns: str
+    """Pattern of pronouns standing for something already named ("built it", "l'a construit")."""
     pronouns: str
     """Pattern of subject pronouns that a claim's head may need replaced by a name."""
     only: str

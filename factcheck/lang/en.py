@@ -208,6 +208,8 @@ DATA = LangData(
         "degrees c": "degC",
         "celsius": "degC",
         "°f": "degF",
+        "f": "degF",
+        "c": "degC",
         "degrees fahrenheit": "degF",
         "fahrenheit": "degF",
         "kelvin": "kelvin",
@@ -435,6 +437,9 @@ DATA = LangData(
         ]
     ),
     org_nouns=r"company|firm|start-?up|group|maker|manufacturer|chamber|agency|authority|ministry|government",
+    contrast=r"unlike|whereas|while|by contrast|in contrast|compared with|compared to|for comparison",
+    minus=r"minus",
+    object_pronouns=r"it|its|them|their",
     pronouns=r"it|he|she|they",
     only=r"only|sole|solely",
     declined=r"declined|refused|did not|didn't|not|never|withdrew|except",

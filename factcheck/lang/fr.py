@@ -331,6 +331,9 @@ DATA = LangData(
         ]
     ),
     org_nouns=r"société|entreprise|start-?up|jeune\s+pousse|groupe|fabricant|constructeur|chambre|agence|ministère",
+    contrast=r"contrairement à|contrairement au|alors que|tandis que|quant à|, lui,|, elle,|en revanche|par comparaison|à titre de comparaison",
+    minus=r"moins",
+    object_pronouns=r"le|la|les|l['’]|son|sa|ses|leur|leurs",
     pronouns=r"il|elle|ils|elles",
     only=r"seuls?|seules?|uniquement|exclusivement",
     declined=r"n['’]a pas|a refusé|a décliné|ne\s+\w+\s+pas|sauf",
