@@ -78,7 +78,13 @@ def verdict_chart(counts: dict[str, int]) -> tuple[list[dict[str, Any]], dict[st
     spec = {
         "mark": {"type": "bar"},
         "encoding": {
-            "y": {"field": "verdict", "type": "nominal", "sort": [BADGE[k] for k in LABEL_ORDER], "title": None},
+            "y": {
+                "field": "verdict",
+                "type": "nominal",
+                "sort": [BADGE[k] for k in LABEL_ORDER],
+                "scale": {"domain": [BADGE[k] for k in LABEL_ORDER]},
+                "title": None,
+            },
             "x": {"field": "claims", "type": "quantitative", "title": "claims", "axis": {"tickMinStep": 1}},
             "color": {
                 "field": "label",

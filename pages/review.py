@@ -44,10 +44,14 @@ if not names:
     st.page_link("pages/sessions.py", label="Go to Sessions", icon="🗂️")
     st.stop()
 
-if st.session_state.get("session") not in names:
-    st.session_state.session = st.query_params.get("session") if st.query_params.get("session") in names else names[0]
-st.selectbox("Session", names, key="session", bind="query-params")
-NAME = st.session_state.session
+# Bound to the URL (?session=NAME): a reload or a shared link opens the same session.
+chosen = st.selectbox(
+    "Session", names, index=None, key="session", bind="query-params", placeholder="Choose a session to review"
+)
+if chosen is None:
+    st.info("Choose a session above, or start one on the **Sessions** page.")
+    st.stop()
+NAME = chosen
 session: Session = store().get(NAME)
 can_edit = bool(analyst())
 if not can_edit:
@@ -222,7 +226,7 @@ left, right = st.columns([2, 3])
 left.metric("Claims reviewed", f"{session.reviewed} / {total}")
 left.progress(session.reviewed / total if total else 1.0)
 rows, spec = verdict_chart(session.counts())
-right.vega_lite_chart(rows, spec, height=170, width="stretch")
+right.vega_lite_chart(rows, spec, height=170, width="stretch", theme=None)  # its theme hides zero rows
 
 with st.expander("The article"):
     st.text(session.article)

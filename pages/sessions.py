@@ -21,8 +21,7 @@ def load_sample(name: str) -> None:
 
 
 def open_session(name: str) -> None:
-    st.session_state.session = name
-    st.switch_page("pages/review.py", query_params={"session": name, **({"analyst": analyst()} if analyst() else {})})
+    st.switch_page("pages/review.py", query_params={"session": name})  # the analyst's name is bound to the URL
 
 
 sidebar()

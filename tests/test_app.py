@@ -23,13 +23,6 @@ def app(analyst: str = ""):
     return at
 
 
-def sign(at, analyst: str):
-    """Type the analyst's name in the sidebar, as a person does."""
-    if analyst:
-        at.sidebar.text_input(key="analyst").input(analyst).run()
-    return at
-
-
 @pytest.fixture
 def saved(tmp_path, monkeypatch, tiny_corpus):
     """A session of three claims in the test's data dir; a hash-embedded tiny corpus for any check."""
@@ -47,13 +40,24 @@ def text_of(at) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
 
 
-def review_page(analyst: str = "Bea"):
-    at = app().run()
-    at.switch_page("pages/review.py").run()
-    sign(at, analyst)
-    at.selectbox(key="session").set_value("memphis").run()
+def page(path: str, analyst: str = "", **params: str):
+    """One page on its own, opened from a URL that carries the analyst and the session (as a reload does).
+
+    AppTest does not carry URL-bound widgets across a page switch, so each page is opened directly.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / path), default_timeout=600)
+    for key, value in ({"analyst": analyst} | params).items():
+        if value:
+            at.query_params[key] = value
+    at.run()
     assert not at.exception, at.exception
     return at
+
+
+def review_page(analyst: str = "Bea"):
+    return page("pages/review.py", analyst, session="memphis")
 
 
 @pytest.mark.unit
@@ -181,9 +185,7 @@ def test_edit_add_and_delete_claims_recheck_through_the_checker(saved):
 
 @pytest.mark.integration
 def test_corpus_page_lists_uploads_and_indexes(saved, tiny_corpus, tmp_path):
-    at = app().run()
-    at.switch_page("pages/corpus.py").run()
-    sign(at, "Bea")
+    at = page("pages/corpus.py", "Bea")
     assert not at.exception, at.exception
     assert at.metric[0].value == "3" and at.metric[2].value == "0 / 3"
     at.button(key="index").click().run()

@@ -152,3 +152,43 @@ def test_every_format_renders_and_unknown_ones_are_refused(session):
         assert export(session, fmt, page_url=PAGE).strip()
     with pytest.raises(InputError, match="Unknown export format"):
         export(session, "pdf")
+
+
+def test_verdict_chart_has_every_label_in_fixed_order_and_colour():
+    from factcheck.report import BADGE, LABEL_COLOURS, verdict_chart
+
+    rows, spec = verdict_chart({"REFUTED": 2})
+    assert [r["label"] for r in rows] == [
+        "SUPPORTED", "PARTLY_SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO"
+    ]  # fmt: skip
+    assert [r["claims"] for r in rows] == [0, 0, 2, 0, 0]
+    colour = spec["encoding"]["color"]["scale"]
+    assert dict(zip(colour["domain"], colour["range"], strict=True)) == LABEL_COLOURS
+    assert LABEL_COLOURS["SUPPORTED"] == "#2e7d32" and LABEL_COLOURS["REFUTED"] == "#c62828"
+    assert spec["encoding"]["y"]["scale"]["domain"] == [BADGE[r["label"]] for r in rows]
+
+
+def test_filters_combine_verdict_stance_review_state_and_source(session):
+    from factcheck.report import filter_claims, source_names
+
+    claims = session.claims
+    assert [c.number for c in filter_claims(claims, verdicts=["REFUTED"])] == [1, 2]
+    assert [c.number for c in filter_claims(claims, review="to review")] == [3]
+    assert [c.number for c in filter_claims(claims, review="reviewed", verdicts=["REFUTED"])] == [1, 2]
+    # Claim 1's only supporting passage was dismissed: it no longer counts as "supports".
+    assert [c.number for c in filter_claims(claims, stances=["supports"])] == [2, 3]
+    assert source_names(claims) == ["NVIDIA"] and filter_claims(claims, sources=["Reuters"]) == []
+
+
+def test_escaping_leaves_no_markdown_or_html_alive():
+    from factcheck.report import escape_markdown, highlight, md_link
+
+    raw = "<img src=x onerror=alert(1)> [a](javascript:x) $x$ :red[x] **b** # h\n1. list"
+    out = escape_markdown(raw)
+    for live in ("<img", "[a](", "$x$", ":red[", "**b**", "\n", "# h"):
+        assert not re.search(r"(?<!\\)" + re.escape(live), out), live
+    assert highlight("costs $5 for 100 GPUs", ["100 GPUs"]) == "costs \\$5 for **100 GPUs**"
+    assert (
+        md_link("t", "javascript:alert(1)") == "t"
+        and md_link("t", "https://x.org/a(b)") == "[t](https://x.org/a%28b%29)"
+    )
