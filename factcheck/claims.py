@@ -8,6 +8,8 @@ English pipeline on the registry. Capitalised spans plus a stop list do better h
 from __future__ import annotations
 
 import hashlib
+import unicodedata
+from collections import Counter
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -20,12 +22,16 @@ import yaml
 
 from factcheck import lang as langdata
 from factcheck import places
-from factcheck.corpus import decode_text
+from factcheck.corpus import decode_text, html_to_text
 from factcheck.errors import InputError
 from factcheck.quantities import MEASURE_KINDS, MONTHS, WEEKDAYS, parse_quantities
 from factcheck.types import Claim, Quantity
 
 MAX_ARTICLE_CHARS = 200_000
+MAX_CLAIM_CHARS = 2_000
+"""A claim longer than this is a passage, not one checkable fact."""
+MAX_SENTENCE_CHARS = 3_000
+"""A "sentence" longer than this has no sentence ends (a table, a list pasted as one line): not read as claims."""
 
 STOPWORDS = langdata.union("stopwords")
 
@@ -92,6 +98,13 @@ def detect_language(text: str, fallback: str | None = None) -> str:
     words = re.findall(r"[^\W\d_]+", text)
     if not words:
         raise InputError("The text has no words to tell its language from; paste at least one full sentence.")
+    letters = [c for c in text[:5000] if c.isalpha()]
+    latin = sum("LATIN" in unicodedata.name(c, "") for c in letters)
+    if latin < len(letters) / 2:
+        script = Counter(unicodedata.name(c, "?").split()[0] for c in letters).most_common(1)[0][0]
+        script = script if len(script) <= 3 else script.title()  # "CJK", "Cyrillic"
+        names = ", ".join(langdata.get(c).name for c in langdata.available())
+        raise InputError(f"The text reads as {script} script; factcheck reads only {names}.")
     if fallback and len(words) < SHORT_CLAIM_WORDS:
         return langdata.get(fallback).code
     values = _detector().compute_language_confidence_values(text[:2000])
@@ -120,11 +133,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         line = para.group()
         pos = 0
         for end in _SENTENCE_END.finditer(line):
-            before = line[: end.start() + 1]
+            before = line[max(0, end.start() - 24) : end.start() + 1]  # a window: linear in the line
             if _ABBREVIATIONS.search(before.rstrip('"»”’)')):
                 continue
             if (
-                re.search(r"\d[.,]$", line[: end.end()])
+                re.search(r"\d[.,]$", line[max(0, end.end() - 4) : end.end()])
                 and end.end() < len(line)
                 and line[end.end() :][:2].strip()[:1].isdigit()
             ):
@@ -245,6 +258,13 @@ def read_article(
         except (yaml.YAMLError, ValueError) as exc:
             raise InputError(f"{name}: the front matter is not valid YAML ({str(exc).splitlines()[0]}).") from None
         meta, raw = dict(post.metadata), post.content
+        for key in ("title", "language", "published"):
+            if meta.get(key) is not None and not isinstance(meta[key], str | int | float | date):
+                raise InputError(f"{name}: front matter field {key!r} must be a single value, not a list or mapping.")
+    if name.lower().endswith((".html", ".htm")) or re.match(r"\s*<(?:!doctype\s+html|html)\b", raw[:200], re.I):
+        # Only the visible text of a page is an article: never its scripts, styles or markup.
+        title, raw = html_to_text(raw)
+        meta.setdefault("title", title)
     text = raw.strip()
     if not text:
         raise InputError(f"{name} has front matter but no text.")
@@ -265,7 +285,8 @@ def read_article(
 
 def _sentences(article: Article) -> Iterator[tuple[int, int, str]]:
     for start, end in split_sentences(article.text):
-        yield start, end, article.text[start:end]
+        if end - start <= MAX_SENTENCE_CHARS:
+            yield start, end, article.text[start:end]
 
 
 def extract_claims(article: Article) -> list[Claim]:
@@ -351,6 +372,11 @@ def make_claim(
     text = text.strip()
     if not text:
         raise InputError("The claim is empty.")
+    if len(text) > MAX_CLAIM_CHARS:
+        raise InputError(
+            f"The claim has {len(text):,} characters; one claim is at most {MAX_CLAIM_CHARS:,}. "
+            "Check a whole article with `check` instead."
+        )
     lang = langdata.get(lang).code if lang else detect_language(text, fallback)
     quantities = tuple(parse_quantities(text, lang, ref_date))
     entities = find_entities(text)
@@ -517,12 +543,17 @@ class _Memory:
         self.text = article_text
         self.subject = ""
         self.organisation = ""
+        self._organisations: dict[str, bool] = {}
 
     def is_organisation(self, name: str) -> bool:
         """Whether the article calls name a company, start-up, group or chamber somewhere near it."""
-        nouns, quoted = _COMPANY_NOUNS.pattern, re.escape(name)
-        window = rf"(?:{nouns})\s+(?:[\w'’-]+\s+){{0,4}}?{quoted}\b|\b{quoted},?\s+(?:[\w'’-]+\s+){{0,2}}(?:{nouns})"
-        return bool(re.search(window, self.text, re.I))
+        if name not in self._organisations:  # once per name, not once per sentence: linear in the article
+            nouns, quoted = _COMPANY_NOUNS.pattern, re.escape(name)
+            window = (
+                rf"(?:{nouns})\s+(?:[\w'’-]+\s+){{0,4}}?{quoted}\b|\b{quoted},?\s+(?:[\w'’-]+\s+){{0,2}}(?:{nouns})"
+            )
+            self._organisations[name] = bool(re.search(window, self.text, re.I))
+        return self._organisations[name]
 
     def remember(self, subject: str) -> None:
         if subject:
