@@ -120,12 +120,14 @@ def audit_table(entries: list) -> None:
 def show_evidence(c: ReviewedClaim) -> None:
     n = c.number
     shown = c.shown_evidence()
+    names = list(c.verdict.claim.entities) if c.verdict.claim.kind in ("organisations", "place") else []
     if not shown:
         st.caption("No evidence passage is shown (all dismissed, or none was found).")
     for i, e in shown:
         st.markdown(evidence_header(e, pinned=i in c.pinned))
         st.markdown(
-            f"{escape_markdown(e.reason)}. “{highlight(e.sentence or e.text, [e.found.text] if e.found else [])}”"
+            # The figure the passage was compared on, or for name claims the names themselves.
+            f"{escape_markdown(e.reason)}. “{highlight(e.sentence or e.text, [e.found.text] if e.found else names)}”"
         )
         score = f"retrieval score {e.score:.2f}"
         if str(e.stance) != "neutral":

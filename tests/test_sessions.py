@@ -282,6 +282,26 @@ def test_two_processes_writing_at_once_both_land(store, tmp_path):
     assert s.claim(1).note in ("ana note 9", "bob note 9")
 
 
+@pytest.mark.unit
+def test_threads_sharing_one_store_as_the_app_does_all_land(store):
+    """The app keeps one store per process; each browser tab's callbacks run on their own thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store.create("tabs", ARTICLE, [make_verdict(i) for i in range(1, 9)], analyst="ana")
+
+    def tab(n: int) -> None:
+        for i in range(5):
+            store.note("tabs", n, f"tab {n} note {i}", analyst=f"analyst{n}")
+        store.override("tabs", n, Label.CONFLICTING, f"tab {n} reason", analyst=f"analyst{n}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(tab, range(1, 9)))
+    s = store.get("tabs")
+    assert [c.note for c in s.claims] == [f"tab {n} note 4" for n in range(1, 9)]
+    assert all(c.label == Label.CONFLICTING and c.reviewed_by == f"analyst{c.number}" for c in s.claims)
+    assert len(s.audit) == 1 + 8 * 6
+
+
 SAVER = textwrap.dedent(
     """
     import sys, time
@@ -361,6 +381,7 @@ def cli(*args: str, env: dict[str, str], stdin: bytes | None = None) -> subproce
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 def test_cli_check_save_review_export_delete(tmp_path, tiny_corpus):
     """The scripted path: check --save-session, sessions list|show, review, export, sessions delete."""
     from tests.test_exports import validate_claimreview
