@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 
 from factcheck import lang as langdata
@@ -59,7 +60,12 @@ class _Reading:
 def focus(claim: Claim) -> str:
     """The part of the claim that its key figure belongs to; the whole claim when it has none."""
     key = next((q for q in claim.quantities if q.kind == claim.kind), None)
-    return focus_clauses(claim, key) if key else claim.text
+    if key is None:
+        return claim.text
+    clause = focus_clauses(claim, key)
+    # "en trois mois à peine" alone is about nothing: keep what the claim is about in front of it.
+    subject = next((e for e in claim.entities if e in claim.text and e not in clause and not is_place(e)), "")
+    return f"{subject} {clause}" if subject and claim.text.find(subject) < claim.text.find(clause) else clause
 
 
 def lead_in(sentence: str, span: tuple[int, int], reach: int = 120) -> str:
@@ -406,6 +412,24 @@ def _declined(sentence: str, name: str) -> bool:
 def _rank(reading: _Reading) -> tuple[int, float]:
     order = 2 if reading.stance is Stance.SUPPORTS and not reading.partial else 1
     return (order if reading.stance is not Stance.REFUTES else 0, reading.score)
+
+
+@lru_cache(maxsize=4096)
+def _passage_figures(text: str, lang: str, published: date | None) -> tuple[Quantity, ...]:
+    return tuple(parse_quantities(text, lang, published))
+
+
+def states_a_comparable_figure(claim: Claim, passage: Passage) -> bool:
+    """Whether a passage gives a figure of the kind the claim turns on ("122 days" for "three months").
+
+    Retrieval ranks by wording, and the sources that disagree with a claim are worded unlike
+    it; this lets the reader keep room for them.
+    """
+    key = [q for q in claim.quantities if q.kind == claim.kind and not is_deictic(q)]
+    if not key:
+        return False
+    found = _passage_figures(passage.text, passage.language or claim.lang, passage.published)
+    return any(comparable(q, f) for q in key for f in found)
 
 
 def figures_in(sentence: str, lang: str, published: date | None) -> list[Quantity]:
