@@ -17,6 +17,7 @@ single get() of a whole 100,000-chunk collection with SQLite's "too many SQL var
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -272,13 +273,28 @@ class VectorStore:
         total = len(plan.embed)
         if progress:
             progress(0, total, "embedding")
-        for start in range(0, total, BATCH):
-            batch = plan.embed[start : start + BATCH]
-            self._add(batch)
+
+        def write(batch: Sequence[Chunk], vectors: list[list[float]]) -> None:
+            self._write(batch, vectors)
             self.lexical.add(_entry(c) for c in batch if c.chunk_id in lexical_todo)
-            lexical_todo -= {c.chunk_id for c in batch}
-            if progress:
-                progress(min(start + BATCH, total), total, batch[-1].source.source_id)
+
+        # The encoder works on batch n+1 while batch n is written (one writer, in order), so
+        # indexing runs at the encoder's pace rather than encoder plus Chroma plus lexical.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-index") as writer:
+            pending: Future | None = None
+            for start in range(0, total, BATCH):
+                batch = plan.embed[start : start + BATCH]
+                vectors = self.embeddings.embed_documents([c.text for c in batch])
+                if pending is not None:
+                    pending.result()
+                    if progress:
+                        progress(start, total, plan.embed[start - 1].source.source_id)
+                pending = writer.submit(write, batch, vectors)
+            if pending is not None:
+                pending.result()
+                if progress:
+                    progress(total, total, plan.embed[-1].source.source_id)
+        lexical_todo -= {c.chunk_id for c in plan.embed}
         for part in _pages(plan.relabel):
             self._collection.update(ids=[c.chunk_id for c in part], metadatas=[c.metadata() for c in part])
         rest = [c for c in plan.lexical if c.chunk_id in lexical_todo]
@@ -287,16 +303,16 @@ class VectorStore:
         for part in _pages(plan.stale):
             self._collection.delete(ids=list(part))
         self.lexical.delete(plan.lexical_stale)
+        if not plan.empty:
+            self.lexical.refresh()  # the postings snapshot is rebuilt here, not by the next reader
         return IndexReport(
             added=plan.added, updated=plan.updated, removed=plan.removed, unchanged=plan.unchanged, chunks=total
         )
 
-    def _add(self, chunks: Sequence[Chunk]) -> None:
-        texts = [c.text for c in chunks]
-        vectors = self.embeddings.embed_documents(texts)
+    def _write(self, chunks: Sequence[Chunk], vectors: list[list[float]]) -> None:
         self._collection.upsert(
             ids=[c.chunk_id for c in chunks],
-            documents=texts,
+            documents=[c.text for c in chunks],
             embeddings=vectors,
             metadatas=[c.metadata() for c in chunks],
         )
