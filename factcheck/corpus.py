@@ -252,7 +252,10 @@ def source_files(root: Path) -> list[Path]:
         CorpusError: if root is not a folder.
     """
     if not root.is_dir():
-        raise CorpusError(f"Corpus folder {root} does not exist.")
+        raise CorpusError(
+            f"Corpus folder {root} does not exist; set FACTCHECK_CORPUS_DIR (or `index --corpus`) "
+            "to the folder of reference sources."
+        )
     return sorted(
         p
         for p in root.rglob("*")
