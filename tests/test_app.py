@@ -91,6 +91,19 @@ def test_checking_without_a_name_says_so(saved):
 
 
 @pytest.mark.unit
+def test_an_article_in_another_language_is_refused_without_crashing(saved):
+    at = app("Bea").run()
+    at.text_input(key="new_name").input("german")
+    at.text_area(key="article_text").input(
+        "Der Supercomputer wurde in drei Monaten gebaut und hat sehr viele Grafikkarten."
+    )
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert at.error and "English" in at.error[0].value  # "reads only English, French" or "French or English"
+    assert not saved.exists("german")
+
+
+@pytest.mark.unit
 def test_review_page_override_accept_note_pin_and_audit(saved):
     at = review_page("Bea")
     body = text_of(at)
@@ -217,4 +230,3 @@ def test_the_french_sample_is_checked_saved_and_opened_with_the_real_models(tmp_
     s = SessionStore(Settings().sessions_db).get("colossus-fr")
     assert s.created_by == "Ana" and len(s.claims) >= 5
     assert at.metric[0].value == f"0 / {len(s.claims)}"
-
