@@ -213,3 +213,18 @@ def test_an_installed_copy_works_outside_the_repository(wheel, tmp_path):
 
     failed = run(sys.executable, str(script), "claims", str(away / "missing.md"))
     assert failed.returncode == 1 and b"no such file" in failed.stderr
+
+
+@pytest.mark.unit
+def test_bench_scripts_import_the_installed_package_without_editing_sys_path():
+    """`make` installs the project editable; a script that edits sys.path would hide a broken install."""
+    offenders = []
+    for script in sorted((ROOT / "bench").glob("*.py")):
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"), str(script))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and ast.unparse(node.func.value) == "sys.path"
+            ):
+                offenders.append(f"{script.name}:{node.lineno}")
+    assert offenders == []
