@@ -231,7 +231,7 @@ def cmd_review(args: argparse.Namespace) -> None:
         claim = store.override(args.name, args.claim, args.verdict, args.reason, analyst=analyst)
     if args.note is not None:
         claim = store.note(args.name, args.claim, args.note, analyst=analyst)
-    print(json.dumps(claim.to_dict() | {"final_verdict": str(claim.label)}, ensure_ascii=False, indent=2))
+    print(json.dumps(claim.to_dict(), ensure_ascii=False, indent=2))
 
 
 def cmd_export(args: argparse.Namespace) -> None:

@@ -369,15 +369,37 @@ def test_a_reindex_does_not_change_a_saved_session(tmp_path, tiny_corpus):
     store.close()
 
 
-def cli(*args: str, env: dict[str, str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "factcheck", *args],
-        input=stdin,
-        capture_output=True,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        timeout=300,
-    )
+def cli(*args: str, env: dict[str, str], real: bool = False) -> subprocess.CompletedProcess:
+    """Run `python -m factcheck ARGS`: in a real process, or in this one through cli.main (same code, faster)."""
+    if real:
+        return subprocess.run(
+            [sys.executable, "-m", "factcheck", *args],
+            capture_output=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            timeout=300,
+        )
+    import contextlib
+    import io
+
+    from factcheck.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = int(exc.code or 0)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return subprocess.CompletedProcess(list(args), code, out.getvalue().encode(), err.getvalue().encode())
 
 
 @pytest.mark.integration
@@ -399,7 +421,7 @@ def test_cli_check_save_review_export_delete(tmp_path, tiny_corpus):
         "xAI built Colossus in Memphis in 122 days. Training started 19 days after the first rack arrived.\n",
         encoding="utf-8",
     )
-    r = cli("check", str(article), "--save-session", "memphis", env=env)
+    r = cli("check", str(article), "--save-session", "memphis", env=env, real=True)
     assert r.returncode == 0, r.stderr
     checked = json.loads(r.stdout)["claims"]
     assert "saved session 'memphis'" in r.stderr.decode()
