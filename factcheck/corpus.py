@@ -189,8 +189,11 @@ def read_source(path: Path, root: Path) -> Source:
         title, body = html_to_text(raw)
         meta = {"title": title or path.stem}
     else:
-        meta, body = _front_matter(raw, rel)
-        if _ACTIVE_HTML.search(body):
+        try:
+            meta, body = split_front_matter(raw, rel)
+        except InputError as exc:
+            raise CorpusError(str(exc)) from None
+        if has_active_markup(body):
             # A page saved under another name: its scripts and handlers must not become evidence text.
             body = html_to_text(body)[1]
         if path.suffix.lower() in (".md", ".markdown"):
@@ -216,11 +219,24 @@ def read_source(path: Path, root: Path) -> Source:
     )
 
 
-def _front_matter(raw: str, rel: str) -> tuple[dict, str]:
-    """The YAML front matter's fields and the body; a file without front matter has no fields.
+def has_active_markup(text: str) -> bool:
+    """Whether text holds markup that runs code or hides text (script, style, frames, on* handlers).
 
-    Only single values are accepted for the fields a source uses: turning a nested list into a
-    title would be meaningless, and YAML aliases can make one so large that printing it hangs.
+    Such text is a web page whatever its file name says, and is read with html_to_text.
+    """
+    return _ACTIVE_HTML.search(text) is not None
+
+
+def split_front_matter(raw: str, name: str) -> tuple[dict, str]:
+    """The YAML front matter's fields and the body; text without front matter has no fields.
+
+    Only single values are accepted for the fields factcheck reads (title, publisher, url,
+    published, language, kind): a nested list as a title is meaningless, and YAML aliases can
+    make one so large that turning it into text hangs (nine nested levels: 9**9 items).
+
+    Raises:
+        InputError: naming `name`, if the front matter is not valid YAML, not `field: value`
+            lines, or gives a list or mapping for one of those fields.
     """
     handler = YAMLHandler()
     if not handler.detect(raw):
@@ -233,15 +249,15 @@ def _front_matter(raw: str, rel: str) -> tuple[dict, str]:
         data = handler.load(fm)
     except (yaml.YAMLError, ValueError) as exc:
         first = str(exc).splitlines()[0]
-        raise CorpusError(f"{rel}: the front matter is not valid YAML ({first}).") from None
+        raise InputError(f"{name}: the front matter is not valid YAML ({first}).") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise CorpusError(f"{rel}: the front matter must be `field: value` lines, not a YAML {type(data).__name__}.")
+        raise InputError(f"{name}: the front matter must be `field: value` lines, not a YAML {type(data).__name__}.")
     for field in REQUIRED_FIELDS:
         value = data.get(field)
         if value is not None and not isinstance(value, str | int | float | date):
-            raise CorpusError(f"{rel}: front matter field {field!r} must be a single value, not a list or a mapping.")
+            raise InputError(f"{name}: front matter field {field!r} must be a single value, not a list or a mapping.")
     return data, body.strip()
 
 

@@ -215,3 +215,16 @@ def test_a_page_saved_as_markdown_or_text_is_read_for_its_visible_text(tmp_path)
     sources = {s.source_id: s for s in load_corpus(tmp_path)}
     assert sources["a"].text == sources["b"].text == "Colossus runs in Memphis."
     assert sources["c"].text == "Colossus has 10<sup>5</sup> GPUs.", "inert inline markup in Markdown is left alone"
+
+
+def test_front_matter_and_markup_helpers_serve_articles_too():
+    """read_article can share these: they raise InputError (not CorpusError) naming the text."""
+    from factcheck.corpus import has_active_markup, split_front_matter
+    from factcheck.errors import InputError
+
+    assert split_front_matter("---\ntitle: A\n---\nBody.\n", "a.md") == ({"title": "A"}, "Body.")
+    assert split_front_matter("No front matter.", "a.md") == ({}, "No front matter.")
+    with pytest.raises(InputError, match=r"a\.md: front matter field 'title' must be a single value"):
+        split_front_matter("---\ntitle: [a, b]\n---\nBody.", "a.md")
+    assert has_active_markup('<a href="#" onmouseover="x()">') and has_active_markup("<SCRIPT src=x>")
+    assert not has_active_markup("Colossus has 10<sup>5</sup> GPUs; 3 < 5 > 2.")
