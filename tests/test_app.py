@@ -80,6 +80,8 @@ def test_sessions_page_lists_progress_and_counts(saved):
     assert "**memphis** · Colossus in Memphis" in body
     assert "❌ refuted 1" in body and "✅ supported 1" in body and "created by ana" in body
     assert [p.proto.text for p in at.get("progress")] == ["1/3 reviewed"]
+    at.button(key="open-memphis").click().run()
+    assert [t.value for t in at.title] == ["📝 Review"] and at.selectbox(key="session").value == "memphis"
 
 
 @pytest.mark.unit
