@@ -119,6 +119,8 @@ def test_names_are_unique_and_checked(store):
         store.create("  ", ARTICLE, VERDICTS[:1], analyst="ana")
     with pytest.raises(SessionError, match="analyst"):
         store.create("b", ARTICLE, VERDICTS[:1], analyst="")
+    with pytest.raises(SessionError, match="control characters"):
+        store.create("two\nlines", ARTICLE, VERDICTS[:1], analyst="ana")
     store.create("b", ARTICLE, VERDICTS[:1], analyst="ana")
     with pytest.raises(SessionError, match="already exists"):
         store.rename("b", "a", analyst="ana")
@@ -168,6 +170,11 @@ def test_override_wins_needs_a_reason_and_is_audited(store):
     assert c1.label == Label.SUPPORTED and c1.reason == ""
     assert store.get("s").audit_of(1)[-1].before["label"] == "REFUTED"
     assert store.list()[0].reviewed == 2
+    # Marking not reviewed keeps the decision but takes the claim out of the progress count.
+    c2 = store.set_reviewed("s", 2, False, analyst="bob")
+    assert (c2.decision, c2.reviewed, c2.reviewed_by, c2.reviewed_at) == ("accepted", False, "", None)
+    assert store.list()[0].reviewed == 1 and store.get("s").audit[-1].action == "unreviewed"
+    assert store.set_reviewed("s", 3, True, analyst="bob").reviewed_by == "bob"
 
 
 @pytest.mark.unit
