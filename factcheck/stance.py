@@ -213,6 +213,8 @@ class ComparatorStance:
         candidates: list[tuple[Quantity, int, Quantity, str]] = []
         fits: list[float] = []
         passage_names = normalise_name(" ".join(sentences))
+        wanted = _names(claim.text)
+        named = [any(w in normalise_name(sentence) for w in wanted) for sentence in sentences]
         for i, sentence in enumerate(sentences):
             for found in figures[i]:
                 for q in claimed:
@@ -220,15 +222,24 @@ class ComparatorStance:
                         continue
                     # A comparable number is itself a sign of topicality, the more so when it
                     # counts the same named thing or has a physical unit: ask for less.
-                    gate = STRONG_TOPICAL if _strong(q, found) else QUANTITY_TOPICAL
-                    if sims[i] < self.topical * gate:
+                    strong = _strong(q, found)
+                    gate = STRONG_TOPICAL if strong else QUANTITY_TOPICAL
+                    # An embedding can score a claim low against its own source, above all across
+                    # languages; a sentence that names the claim's subject and gives a figure with a
+                    # unit of the same kind is about it all the same.
+                    if sims[i] < self.topical * gate and not (strong and named[i]):
                         continue
                     if is_plan(lead_in(sentence, found.span)) != is_plan(lead_in(claim.text, q.span)):
                         continue
                     clause = clause_around(sentence, found.span)
                     start = sentence.find(clause)
                     before = sentence[max(start, 0) : found.span[0]] if start <= found.span[0] else clause
-                    aligned = alignment(claim, clause, before, same_language)
+                    if found.kind == "date":
+                        # A date often opens its sentence ("In May 2022, a micrometeoroid hit ..."):
+                        # its clause is the adverbial alone, so the whole sentence says what it dates.
+                        aligned = alignment(claim, sentence, "", same_language)
+                    else:
+                        aligned = alignment(claim, clause, before, same_language)
                     if aligned is not None and _figure_of_another(claim, sentence[: found.span[0]], passage_names):
                         aligned = None
                     if aligned is None or (same_language and aligned < ALIGNED and _generic(found)):
@@ -519,7 +530,7 @@ def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> fl
         return 0.5
     head = terms(before)
     shared = len(claim_terms & terms(clause)) / len(claim_terms)
-    subject = len(head & claim_terms) / len(head) if head else 0.5
+    subject = len(head & claim_terms) / len(head) if head else shared
     return SHARED_WEIGHT * shared + (1 - SHARED_WEIGHT) * subject
 
 
