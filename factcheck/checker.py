@@ -48,7 +48,9 @@ class FactChecker:
         self._retriever: Retriever | None = None
         if judges is None:
             judges = load_judges(self.settings.nli_model, self.settings.llm)
-        self.stance = make_stance(self.embeddings, self.settings.stance, judges=judges)
+        self.stance = make_stance(
+            self.embeddings, self.settings.stance, judges=judges, learned=self.settings.stance_model
+        )
 
     @property
     def store(self) -> VectorStore:
@@ -162,7 +164,7 @@ class FactChecker:
             self.stance.warm(claim, passages)
         verdicts = []
         for i, (claim, passages) in enumerate(zip(claims, chosen, strict=True)):
-            evidence = [self.stance.judge(claim, p, article_date) for p in passages]
+            evidence = self.stance.judge_many([(claim, p) for p in passages], article_date)  # one batch per claim
             verdicts.append(decide(claim, evidence))
             if progress:
                 progress(i + 1, len(claims))

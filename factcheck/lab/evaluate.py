@@ -235,8 +235,9 @@ def _stance_reader(settings: Settings, system: str, embeddings):
     if settings.nli_model or settings.llm:
         from factcheck.judges import load_judges
 
-        return make_stance(embeddings, mode=system, judges=load_judges(settings.nli_model, settings.llm))
-    return make_stance(embeddings, mode=system)
+        judges = load_judges(settings.nli_model, settings.llm)
+        return make_stance(embeddings, mode=system, judges=judges, learned=settings.stance_model)
+    return make_stance(embeddings, mode=system, learned=settings.stance_model)
 
 
 def _run_pairs(

@@ -365,6 +365,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--freeze-layers", type=int, default=6, help="bottom encoder layers kept frozen (speed)")
     parser.add_argument("--dev-cf", type=int, default=200, help="Climate-FEVER dev pairs kept (dev inference time)")
     parser.add_argument("--logits", type=Path, default=None, help="also save dev/test logits here (.npz)")
+    parser.add_argument("--init", type=Path, default=None, help="continue from the weights of an earlier run")
     args = parser.parse_args(argv)
 
     import torch
@@ -385,6 +386,12 @@ def main(argv: list[str] | None = None) -> None:
     tok = E5Tokenizer(spec)
     ids = tok.pair_ids(train.claims, train.evidence)
     model = build_classifier(spec, dropout=0.1)
+    if args.init:
+        from safetensors.torch import load_file
+
+        state = {k: v.float() for k, v in load_file(str(args.init / "model.safetensors")).items()}
+        model.load_state_dict(state, strict=False)
+        print(f"continuing from {args.init}", file=sys.stderr)
     for layer in model.encoder.encoder.layer[: args.freeze_layers]:
         layer.requires_grad_(False)
     model.encoder.embeddings.requires_grad_(False)  # position, type and LayerNorm with the frozen word table
@@ -502,6 +509,7 @@ def main(argv: list[str] | None = None) -> None:
             "optimizer": "AdamW(fused=True)",
             "frozen": f"embeddings and encoder layers 0-{args.freeze_layers - 1}",
             "threads": args.threads,
+            "init": str(args.init) if args.init else None,
         },
         "splits": "factcheck.lab.datasets.split_of (sha1 of id, 1/5 test, 1/5 dev); see the module docstring",
         "train_pairs": dict(Counter(train.sets)),
