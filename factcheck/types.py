@@ -152,12 +152,15 @@ class Verdict:
     confidence: float
     rationale: str
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    raw_confidence: float | None = None
+    """The confidence reasoned from the passages' scores, before claim-level calibration."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.claim.to_dict(),
             "verdict": str(self.label),
             "confidence": round(self.confidence, 3),
+            "raw_confidence": None if self.raw_confidence is None else round(self.raw_confidence, 3),
             "rationale": self.rationale,
             "evidence": [e.to_dict() for e in self.evidence],
         }

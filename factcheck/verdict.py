@@ -12,8 +12,12 @@ sources copying each other are not independent, which is why copies are collapse
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
 
 from factcheck.quantities import format_quantity
 from factcheck.stance import is_plan
@@ -119,7 +123,43 @@ def _article_side(claim: Claim) -> str:
     return ", ".join(shown) if shown else "; ".join(claim.entities) or claim.text
 
 
+CALIBRATION_FILE = Path(__file__).resolve().parent / "models" / "verdict" / "calibration.json"
+"""Per label, how often verdicts of that raw confidence were right on development claims
+(written by `python -m factcheck.lab.calibrate_verdicts`)."""
+
+
+@cache
+def _calibration_table() -> dict | None:
+    try:
+        return json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))["labels"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def calibrate(label: str, raw: float, table: dict | None = None) -> float:
+    """The measured chance that a verdict of this label and raw confidence is right.
+
+    The raw confidence is reasoned from calibrated passage scores as if sources were
+    independent; this maps it through what development claims showed. Without a table
+    (none shipped), the raw confidence is returned unchanged.
+    """
+    table = table if table is not None else _calibration_table()
+    entry = (table or {}).get(str(label))
+    if not entry:
+        return raw
+    for b in entry["bins"]:
+        if b["low"] <= raw < b["high"]:
+            return float(b["p"])
+    return float(entry["accuracy"])
+
+
 def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
+    """The verdict on claim from its evidence, its confidence mapped to what development claims measured."""
+    verdict = _decide(claim, evidence)
+    return replace(verdict, confidence=calibrate(verdict.label, verdict.confidence), raw_confidence=verdict.confidence)
+
+
+def _decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
     """The verdict on claim from its evidence.
 
     Rules: nothing speaking to the claim gives NOT_ENOUGH_INFO; only support gives

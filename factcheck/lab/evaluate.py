@@ -90,11 +90,15 @@ class Prediction:
     confidence: float | None = None
     error: str = ""
     """Why the claim could not be read (make_claim refused it); the neutral label was predicted."""
+    raw_confidence: float | None = None
+    """For verdicts: the confidence before claim-level calibration (what calibrate_verdicts fits)."""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "gold": self.gold, "predicted": self.predicted, "raw": self.raw}
         if self.confidence is not None:
             data["confidence"] = round(self.confidence, 3)
+        if self.raw_confidence is not None:
+            data["raw_confidence"] = round(self.raw_confidence, 3)
         if self.error:
             data["error"] = self.error
         return data
@@ -285,7 +289,16 @@ def _run_claims(
             reader.warm(claim, passages)
             evidence = [reader.judge(claim, p, item.article_date) for p in passages]
             verdict = decide(claim, evidence)
-            out.append(Prediction(item.id, item.label, table[verdict.label], str(verdict.label), verdict.confidence))
+            out.append(
+                Prediction(
+                    item.id,
+                    item.label,
+                    table[verdict.label],
+                    str(verdict.label),
+                    verdict.confidence,
+                    raw_confidence=verdict.raw_confidence,
+                )
+            )
         if progress:
             progress(done, len(items))
     return out
@@ -310,7 +323,16 @@ def _run_corpus(
             nei = Label.NOT_ENOUGH_INFO
             out.append(Prediction(item.id, item.label, table[nei], str(nei), error=str(exc)))
         else:
-            out.append(Prediction(item.id, item.label, table[verdict.label], str(verdict.label), verdict.confidence))
+            out.append(
+                Prediction(
+                    item.id,
+                    item.label,
+                    table[verdict.label],
+                    str(verdict.label),
+                    verdict.confidence,
+                    raw_confidence=verdict.raw_confidence,
+                )
+            )
         if progress:
             progress(done, len(items))
     return out
