@@ -79,7 +79,7 @@ def flash(message: str, kind: str = "success") -> None:
 
 def show_flash() -> None:
     for kind, message in st.session_state.pop("flash", []):
-        getattr(st, kind)(message)
+        getattr(st, kind)(escape_markdown(message))  # messages quote names people typed
 
 
 def act(fn: Callable[..., Any], *args: Any, ok: str = "", **kwargs: Any) -> Any:

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from factcheck import FactCheckError
+from factcheck.report import escape_markdown
 from factcheck.uploads import KINDS, UPLOAD_SUFFIXES, SourceMeta, add_source, corpus_overview, extract
 from pages.common import analyst, check_lock, checker, flash, show_flash, sidebar
 
@@ -30,7 +31,7 @@ def index_now() -> None:
             )
     except FactCheckError as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         return
     bar.progress(1.0, text="Index up to date.")
     if report is None:
@@ -47,7 +48,7 @@ try:
     rows = corpus_overview(folder, state)
 except FactCheckError as exc:
     rows = []
-    st.error(str(exc))
+    st.error(escape_markdown(str(exc)))
 
 with st.expander("➕ Add a source", expanded=not rows):
     upload = st.file_uploader(
@@ -58,7 +59,7 @@ with st.expander("➕ Add a source", expanded=not rows):
         try:
             guess = extract(upload.getvalue(), upload.name)
         except FactCheckError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
     if guess is not None:
         st.caption(f"{len(guess.text):,} characters of text found. Check the metadata, then add it.")
         with st.form("source_meta"):
@@ -83,7 +84,7 @@ with st.expander("➕ Add a source", expanded=not rows):
                         SourceMeta(title, publisher, url, published, language, kind),
                     )
                 except FactCheckError as exc:
-                    st.error(str(exc))
+                    st.error(escape_markdown(str(exc)))
                 else:
                     flash(f"Added {path.name}.")
                     index_now()
@@ -94,7 +95,7 @@ if st.button("Index now", key="index"):
     rows = corpus_overview(folder, fc.store.state())
 
 if not rows:
-    st.info(f"The corpus folder {folder} holds no sources yet: add one above.")
+    st.info(escape_markdown(f"The corpus folder {folder} holds no sources yet: add one above."))
 else:
     indexed = sum(1 for r in rows if r.indexed)
     a, b, c = st.columns(3)

@@ -17,6 +17,7 @@ from factcheck.report import (
     escape_markdown,
     filter_claims,
     highlight,
+    md_link,
     source_names,
     verdict_chart,
 )
@@ -220,9 +221,9 @@ def claim_card(c: ReviewedClaim) -> None:
 
 
 # --- header: the article and where the review stands ---------------------------------------------
-st.subheader(session.title or session.name)
+st.subheader(escape_markdown(session.title or session.name))
 meta = [session.language, f"published {session.published}" if session.published else "date unknown"]
-st.caption(" · ".join(meta) + (f" · [article]({session.url})" if session.url.startswith("http") else ""))
+st.caption(" · ".join(meta) + (f" · {md_link('article', session.url)}" if session.url else ""))
 total = len(session.claims)
 left, right = st.columns([2, 3])
 left.metric("Claims reviewed", f"{session.reviewed} / {total}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from factcheck import FactCheckError, read_article
 from factcheck.config import SAMPLES_DIR
-from factcheck.report import BADGE, LABEL_ORDER
+from factcheck.report import BADGE, LABEL_ORDER, escape_markdown
 from factcheck.sessions import article_url
 from pages.common import act, analyst, check_lock, checker, ensure_index, flash, show_flash, sidebar, store
 
@@ -50,7 +50,7 @@ if go:
     elif not name:
         st.error("Give the session a name.")
     elif store().exists(name):
-        st.error(f"A session named “{name}” already exists; pick another name.")
+        st.error(escape_markdown(f"A session named “{name}” already exists; pick another name."))
     else:
         try:
             if upload is not None:
@@ -70,7 +70,7 @@ if go:
             url = str(st.session_state.get("new_url") or "").strip() or article_url(data)
             saved = act(store().create, name, article, verdicts, url=url)
         except FactCheckError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
         else:
             if saved is not None:
                 flash(f"Saved “{name}”: {len(verdicts)} claims to review.")
@@ -83,8 +83,9 @@ if not sessions:
 for s in sessions:
     with st.container(border=True):
         a, b, c = st.columns([4, 3, 2])
-        a.markdown(f"**{s.name}** · {s.title or 'untitled'}")
-        a.caption(f"{s.language} · created by {s.created_by} · last change {s.updated_at.replace('T', ' ')[:16]} UTC")
+        a.markdown(f"**{escape_markdown(s.name)}** · {escape_markdown(s.title or 'untitled')}")
+        changed = s.updated_at.replace("T", " ")[:16]
+        a.caption(f"{s.language} · created by {escape_markdown(s.created_by)} · last change {changed} UTC")
         b.progress(s.reviewed / s.total if s.total else 1.0, text=f"{s.reviewed}/{s.total} reviewed")
         b.caption(" · ".join(f"{BADGE[k]} {s.counts[k]}" for k in LABEL_ORDER if s.counts.get(k)) or "no claims")
         if c.button("Open", key=f"open-{s.name}", type="primary"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from factcheck.config import Settings
@@ -82,6 +84,22 @@ def test_sessions_page_lists_progress_and_counts(saved):
     assert [p.proto.text for p in at.get("progress")] == ["1/3 reviewed"]
     at.button(key="open-memphis").click().run()
     assert [t.value for t in at.title] == ["📝 Review"] and at.selectbox(key="session").value == "memphis"
+
+
+@pytest.mark.unit
+def test_names_and_titles_people_typed_are_shown_as_text(saved):
+    from dataclasses import replace
+
+    hostile = replace(ARTICLE, title="<img src=x onerror=alert(1)> [go](javascript:alert(1)) :red[x]")
+    saved.create("**bold** $x$", hostile, [make_verdict(1)], analyst="<b>eve</b>", url="javascript:alert(1)")
+    at = app("Bea").run()
+    body = text_of(at)
+    assert "\\*\\*bold\\*\\* \\$x\\$" in body and "\\<img src=x" in body and "\\[go\\](javascript" in body
+    assert "created by \\<b\\>eve\\</b\\>" in body and "\\:red\\[x\\]" in body
+    at = page("pages/review.py", "Bea", session="**bold** $x$")
+    assert not at.exception, at.exception
+    assert not any(re.search(r"(?<!\\)\]\(javascript", m.value) for m in [*at.markdown, *at.caption])
+    assert any("\\<img src=x" in h.value for h in at.subheader)
 
 
 @pytest.mark.unit
