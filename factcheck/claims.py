@@ -210,12 +210,12 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
         return "organisations"
     # A place is the point of a claim only when the claim puts something there ("based in
     # Memphis"); "xAI's Memphis supercomputer" names the place in passing.
-    if any(is_place(e) and _LOCATED.search(_before(sentence, e)) for e in entities):
+    if any(is_place(e) and LOCATED.search(_before(sentence, e)) for e in entities):
         return "place"
     return "statement"
 
 
-_LOCATED = re.compile(
+LOCATED = re.compile(
     r"\b(?:in|at|near|to|from|à|au|aux|en|dans|près de|vers|located|based|sited|situé\w*|implanté\w*|installé\w*)"
     r"(?:\s+(?:the|la|le|les|l'|city of|ville de|south-west|southwest|sud-ouest))*\s*$",
     re.I,

@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from factcheck import lang as langdata
 from factcheck import places
-from factcheck.claims import STOPWORDS, VERB_HINT, find_entities, focus_clauses, is_place, split_sentences
+from factcheck.claims import LOCATED, STOPWORDS, VERB_HINT, find_entities, focus_clauses, is_place, split_sentences
 from factcheck.embeddings import Similarity
 from factcheck.quantities import MEASURE_KINDS, PHYSICAL_KINDS, comparable, compare, parse_quantities
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
@@ -349,14 +349,13 @@ class ComparatorStance:
         for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
             if sims[i] < self.topical:
                 break
-            named = [e for e in find_entities(sentences[i]) if is_place(e)]
+            named = _places_in(sentences[i])
             score = min(1.0, 0.5 + sims[i] / 2)
             if all(any(places.compatible(c, n) for n in named) for c in claimed):
                 return _Reading(Stance.SUPPORTS, score, f"places it in {', '.join(named)}", sentences[i])
-            # Another place refutes only in a sentence that says the same thing of the same subject.
+            # Another place refutes only in a sentence about the same subject that puts it there.
             if (
                 named
-                and sims[i] >= self.topical + DATE_MARGIN
                 and _shares_subject(claim, sentences[i])
                 and all(places.compatible(c, n) is False for c in claimed for n in named)
             ):
@@ -364,6 +363,16 @@ class ComparatorStance:
                     Stance.REFUTES, score, f"places it in {', '.join(named)}, not {', '.join(claimed)}", sentences[i]
                 )
         return None
+
+
+def _places_in(sentence: str) -> list[str]:
+    """The places a sentence names: well-known ones anywhere, small towns after "in", "à", "near"."""
+    out = []
+    for e in find_entities(sentence):
+        at = sentence.find(e)
+        if is_place(e) or (places.lookup(e) and LOCATED.search(sentence[:at])):
+            out.append(e)
+    return out
 
 
 STRONG_TOPICAL = 0.6
