@@ -44,14 +44,8 @@ _ABBREVIATIONS = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s+|$)")
 _QUOTE = re.compile(r"[\"“«]\s*([^\"”»]{12,}?)\s*[\"”»]")
-_SPEECH = re.compile(
-    r"\b(?:said|says|told|declared|stated|wrote|posted|added|called|according to|a déclaré|a dit|a affirmé|"
-    r"affirme|déclare|a ajouté|a écrit|a expliqué|selon)\b",
-    re.I,
-)
-_OPINION = re.compile(
-    r"\b(?:I think|we think|in my opinion|arguably|à mon avis|je pense|nous pensons|il faut|should|devrait)\b", re.I
-)
+_SPEECH = re.compile(rf"\b(?:{langdata.pattern('reporting')}|{langdata.pattern('attribution_leads')})\b", re.I)
+_OPINION = langdata.regex("opinion")
 _NAME = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*)"
     r"(?:[ \t]+(?:(?:of|de|du|des|la|le|&)[ \t]+)?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*))*"
@@ -466,11 +460,7 @@ _FILLER = re.compile(
     r"|\b(?:est|sont|is|are)\s+(?:clair|claire|évident|évidente|sûr|sûre|clear|obvious|certain)\b",
     re.I,
 )
-_COMPANY_NOUNS = re.compile(
-    r"\b(?:société|entreprise|start-?up|jeune\s+pousse|groupe|company|firm|startup|group|fabricant|"
-    r"maker|constructeur|chamber|chambre)\b",
-    re.I,
-)
+_COMPANY_NOUNS = langdata.regex("org_nouns")
 
 
 @dataclass(frozen=True, slots=True)

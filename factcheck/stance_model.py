@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from factcheck import lang as langdata
 from factcheck.errors import ConfigError
 from factcheck.quantities import comparable, compare, parse_quantities
 from factcheck.retrieval import tokenize
@@ -32,11 +33,7 @@ LABELS = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "stance"
 
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without|n't|"
-    r"ne|n['’]|pas|jamais|aucun|aucune|personne|rien|ni|sans|non)\b|n't\b",
-    re.I,
-)
+_NEGATION = re.compile(rf"\b(?:{langdata.pattern('negation')})\b|n't\b", re.I)
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 
 SURFACE = (

@@ -19,6 +19,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+from factcheck import lang as langdata
 from factcheck.quantities import format_quantity
 from factcheck.stance import is_plan
 from factcheck.types import Claim, Evidence, Label, Stance, Verdict
@@ -70,8 +71,8 @@ def _noisy_or(evidence: Sequence[Evidence]) -> float:
     return 1.0 - miss
 
 
-_COARSE = re.compile(r"\b(?:months?|mois|years?|ans?|années?|decades?|décennies?)\b", re.I)
-_FINE = re.compile(r"\b(?:days?|jours?|weeks?|semaines?|hours?|heures?)\b", re.I)
+_COARSE = langdata.regex("coarse_durations")
+_FINE = langdata.regex("fine_durations")
 
 
 def _less_precise(claim: Claim, e: Evidence) -> bool:
