@@ -17,11 +17,14 @@ from factcheck.engine import make_stance
 from factcheck.judges import load_judges
 from factcheck.lexical import LexicalIndex
 from factcheck.retrieval import RRF_K, Retriever
+from factcheck.stance import states_a_comparable_figure
 from factcheck.store import IndexReport, Progress, VectorStore, lexical_path, make_client
 from factcheck.types import Claim, Passage, Verdict
 from factcheck.verdict import decide
 
 LATER_CONTEXT = 2
+POOL_FACTOR = 3
+"""Passages retrieved per passage read: the pool from which those with a comparable figure are kept."""
 
 
 class FactChecker:
@@ -49,7 +52,11 @@ class FactChecker:
         if judges is None:
             judges = load_judges(self.settings.nli_model, self.settings.llm)
         self.stance = make_stance(
-            self.embeddings, self.settings.stance, judges=judges, learned=self.settings.stance_model
+            self.embeddings,
+            self.settings.stance,
+            judges=judges,
+            learned=self.settings.stance_model,
+            frames=self.settings.frames,
         )
 
     @property
@@ -159,7 +166,8 @@ class FactChecker:
         """`check_claim` for many claims: evidence for all of them is retrieved in one batch,
         then each claim's passages are read and decided, in the order given."""
         k = self.settings.top_k
-        chosen = [self._choose(passages, article_date) for passages in self.retrieve_many(claims, 2 * k)]
+        pools = self.retrieve_many(claims, POOL_FACTOR * k)
+        chosen = [self._choose(p, article_date, c) for c, p in zip(claims, pools, strict=True)]
         for claim, passages in zip(claims, chosen, strict=True):
             self.stance.warm(claim, passages)
         verdicts = []
@@ -170,11 +178,21 @@ class FactChecker:
                 progress(i + 1, len(claims))
         return verdicts
 
-    def _choose(self, passages: list[Passage], article_date: date | None) -> list[Passage]:
-        """The top_k passages not published after the article, then up to LATER_CONTEXT later ones."""
+    def _choose(self, passages: list[Passage], article_date: date | None, claim: Claim | None = None) -> list[Passage]:
+        """The top_k passages not published after the article, then up to LATER_CONTEXT later ones.
+
+        For a claim with a key figure, up to half the places go to the best-ranked passages
+        that state a figure of its kind, even from low in the pool: "122 days" is worded
+        unlike "built in three months", and a check that reads only the passages repeating
+        the article's words never meets the sources that disagree.
+        """
         k = self.settings.top_k
         current = [p for p in passages if not (article_date and p.published and p.published > article_date)]
         later = [p for p in passages if p not in current]
+        if claim is not None and claim.quantities:
+            figured = [p for p in current if states_a_comparable_figure(claim, p)][: k // 2]
+            head = [p for p in current if p not in figured][: k - len(figured)]
+            current = [p for p in current if p in head or p in figured]  # pool order kept
         return current[:k] + later[:LATER_CONTEXT]
 
     def check(self, article: Article, progress: Callable[[int, int], None] | None = None) -> list[Verdict]:

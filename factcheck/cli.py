@@ -108,14 +108,24 @@ def cmd_check(args: argparse.Namespace) -> None:
         print(json.dumps(to_json(article.language, verdicts), ensure_ascii=False, indent=2))
 
 
+MAX_VERIFY_CLAIMS = 500
+"""Claims one `verify` call checks: beyond this a batch belongs in a script that calls it in parts."""
+
+
 def cmd_verify(args: argparse.Namespace) -> None:
     from factcheck.corpus import decode_text
     from factcheck.report import to_markdown
 
+    from factcheck.claims import MAX_ARTICLE_CHARS
+
     texts = list(args.claims)
     if args.file:
         data, name = _read_input(args.file)
+        if len(data) > MAX_ARTICLE_CHARS * 4:  # bytes: up to 4 per character in UTF-8
+            raise InputError(f"{name} has {len(data):,} bytes; a claims file is limited like an article. Split it.")
         texts += [line.strip() for line in decode_text(data, name).splitlines() if line.strip()]
+    if len(texts) > MAX_VERIFY_CLAIMS:
+        raise InputError(f"{len(texts):,} claims given; verify checks at most {MAX_VERIFY_CLAIMS:,} at a time.")
     if not texts:
         raise InputError("Give at least one claim, as arguments or with --file.")
     from factcheck.claims import make_claim

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     collection: str = "factcheck"
     top_k: int = 10
     hybrid: bool = True
+    frames: bool = True
+    """Read a figure only when stated of the claim's subject and event; false only to measure what that adds."""
     stance: Literal["comparator", "model", "both"] = "both"
     stance_model: Literal["crossencoder", "features"] = "features"
     """The learned reader of what the comparator leaves open (FACTCHECK_STANCE_MODEL): the fine-tuned

@@ -64,6 +64,7 @@ class StanceReader:
         model_embeddings: Embeddings | None = None,
         learned: str = "features",
         crossencoder: CrossEncoderJudge | None = None,
+        frames: bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -74,7 +75,7 @@ class StanceReader:
         self.mode = mode
         self.topical = getattr(embeddings, "topical", DEFAULT_TOPICAL)
         self.similarity = embedding_similarity(embeddings)
-        self.comparator = ComparatorStance(self.similarity, topical=self.topical)
+        self.comparator = ComparatorStance(self.similarity, topical=self.topical, frames=frames)
         self._embeddings = embeddings
         self._model = model
         self.judges = list(judges)
@@ -191,7 +192,7 @@ def _has_key_figure(claim: Claim) -> bool:
 
 
 def make_stance(
-    embeddings: Embeddings, mode: str = "both", judges: Sequence = (), learned: str = "features"
+    embeddings: Embeddings, mode: str = "both", judges: Sequence = (), learned: str = "features", frames: bool = True
 ) -> StanceReader:
-    """The stance reader the product and `eval` use; `learned` is Settings.stance_model."""
-    return StanceReader(embeddings, mode, judges=judges, learned=learned)
+    """The stance reader the product and `eval` use; `learned` is Settings.stance_model, `frames` Settings.frames."""
+    return StanceReader(embeddings, mode, judges=judges, learned=learned, frames=frames)

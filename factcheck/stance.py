@@ -101,11 +101,13 @@ class ComparatorStance:
             it depends on the embedder, whose scores live on different scales.
     """
 
-    def __init__(self, similarity: Similarity, topical: float = 0.3) -> None:
+    def __init__(self, similarity: Similarity, topical: float = 0.3, *, frames: bool = True) -> None:
         if not 0.0 <= topical < 1.0:
             raise ValueError("topical must be in [0, 1)")
         self.similarity = similarity
         self.topical = topical
+        self.frames = frames
+        """Whether a figure must be stated of the claim's subject and event (off only for the ablation)."""
 
     def warm(self, claim: Claim, passages: Sequence[Passage]) -> None:
         """Embed the sentences and number clauses of all passages in one batch, when the similarity can."""
@@ -166,7 +168,7 @@ class ComparatorStance:
         figures = [figures_in(sentence, lang, passage.published) for sentence in sentences]
         same = lang == claim.lang
         reading = self._compare(claim, key, figures, sentences, sims, same)
-        if reading is not None and reading.stance is Stance.SUPPORTS and _figure_is_context(claim, key[0]):
+        if self.frames and reading and reading.stance is Stance.SUPPORTS and _figure_is_context(claim, key[0]):
             # "The 18 segments were polished in Ohio" asserts where, not how many: the same
             # count says nothing of it unless the sentence also states the claim's event.
             event = predicate_terms(claim)
@@ -234,13 +236,15 @@ class ComparatorStance:
                     clause = clause_around(sentence, found.span)
                     start = sentence.find(clause)
                     before = sentence[max(start, 0) : found.span[0]] if start <= found.span[0] else clause
-                    if found.kind == "date":
+                    if not self.frames:
+                        aligned = 0.5
+                    elif found.kind == "date":
                         # A date often opens its sentence ("In May 2022, a micrometeoroid hit ..."):
                         # its clause is the adverbial alone, so the whole sentence says what it dates.
                         aligned = alignment(claim, sentence, "", same_language)
                     else:
                         aligned = alignment(claim, clause, before, same_language)
-                    if aligned is not None and _figure_of_another(claim, sentence[: found.span[0]], passage_names):
+                    if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_names):
                         aligned = None
                     if aligned is None or (same_language and aligned < ALIGNED and _generic(found)):
                         # Another subject's figure, or a date or share in words about another event:
@@ -279,7 +283,7 @@ class ComparatorStance:
             # match dropped true refutations whose clause leans on its sentence, "le projet devient
             # officiel le 19 août 2021", and lost a dev pair.)
             return None
-        if result.outcome == "refutes" and found.kind == "date" and same_language:
+        if self.frames and result.outcome == "refutes" and found.kind == "date" and same_language:
             # The same subject has many dated events; another date refutes only for the same event.
             event = predicate_terms(claim)
             if event and not event & terms(candidates[j][3]):

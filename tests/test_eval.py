@@ -257,7 +257,7 @@ class FakeReader:
 
 @pytest.fixture
 def fake_reader(monkeypatch):
-    monkeypatch.setattr("factcheck.engine.make_stance", lambda embeddings, mode="both": FakeReader())
+    monkeypatch.setattr("factcheck.engine.make_stance", lambda embeddings, mode="both", **_: FakeReader())
 
 
 @pytest.mark.unit

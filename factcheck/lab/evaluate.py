@@ -240,8 +240,10 @@ def _stance_reader(settings: Settings, system: str, embeddings):
         from factcheck.judges import load_judges
 
         judges = load_judges(settings.nli_model, settings.llm)
-        return make_stance(embeddings, mode=system, judges=judges, learned=settings.stance_model)
-    return make_stance(embeddings, mode=system, learned=settings.stance_model)
+        return make_stance(
+            embeddings, mode=system, judges=judges, learned=settings.stance_model, frames=settings.frames
+        )
+    return make_stance(embeddings, mode=system, learned=settings.stance_model, frames=settings.frames)
 
 
 def _run_pairs(
