@@ -36,6 +36,7 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
+from factcheck.lexical import strip_marks
 from factcheck.types import Passage
 
 COPY_JACCARD = 0.5
@@ -45,8 +46,7 @@ SHINGLE = 3
 @lru_cache(maxsize=20_000)  # every search collapses its candidates, and the same chunks recur
 def shingles(text: str, n: int = SHINGLE) -> frozenset[tuple[str, ...]]:
     """The word n-grams of text after lower-casing, stripping accents and dropping punctuation."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    words = re.findall(r"\w+", "".join(c for c in text if not unicodedata.combining(c)))
+    words = re.findall(r"\w+", strip_marks(unicodedata.normalize("NFKD", text.lower())))
     if len(words) < n:
         return frozenset([tuple(words)]) if words else frozenset()
     return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
@@ -101,13 +101,14 @@ def collapse(passages: Sequence[Passage], threshold: float = COPY_JACCARD) -> li
             i = parent[i]
         return i
 
+    sizes = [len(s) for s in sets]
     for i in range(len(passages)):
         for j in range(i + 1, len(passages)):
-            if root(i) == root(j) or not (figures[i] <= figures[j] or figures[j] <= figures[i]):
+            # Cheapest test first: Jaccard is at most small / large, so most pairs stop here.
+            small, large = (sizes[i], sizes[j]) if sizes[i] <= sizes[j] else (sizes[j], sizes[i])
+            if small < threshold * large or not (figures[i] <= figures[j] or figures[j] <= figures[i]):
                 continue
-            small, large = sorted((len(sets[i]), len(sets[j])))
-            # Jaccard is at most small / large: skip the intersection when that cannot reach threshold.
-            if small >= threshold * large and jaccard(sets[i], sets[j]) >= threshold:
+            if root(i) != root(j) and jaccard(sets[i], sets[j]) >= threshold:
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(passages)):

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -70,10 +71,31 @@ CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+@cache
+def _bmp_marks() -> dict[int, None]:
+    """Every combining character of the Basic Multilingual Plane, as a str.translate table."""
+    return {cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))}
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def strip_marks(text: str) -> str:
+    """text without combining characters (accents once NFKD has split them off).
+
+    The same as dropping every character with unicodedata.combining(c) != 0, at C speed:
+    the character-by-character version was a quarter of a search's time (copy collapse
+    and BM25 tokens both strip accents).
+    """
+    out = text.translate(_bmp_marks())
+    if not out.isascii() and _ASTRAL.search(out):
+        out = "".join(c for c in out if not unicodedata.combining(c))
+    return out
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, accent-free word tokens without function words; digits keep their grouping off."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = strip_marks(unicodedata.normalize("NFKD", text.lower()))
     text = re.sub(r"(?<=\d)[ ,.\u202f\u00a0](?=\d{3}\b)", "", text)
     return [t for t in re.findall(r"\w+", text) if t not in _STOP]
 
