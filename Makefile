@@ -29,5 +29,9 @@ lint: $(BIN)/.installed
 index: $(BIN)/.installed
 	$(BIN)/python -m factcheck index
 
+# Scale and speed with their baselines, one JSON object (BENCHMARKS.md, "Scale and speed").
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py --quick
+
 clean:
 	rm -rf $(VENV) data .pytest_cache
