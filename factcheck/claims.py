@@ -180,7 +180,7 @@ def find_entities(sentence: str, known: set[str] | None = None) -> tuple[str, ..
     return tuple(found)
 
 
-def _known_names(text: str) -> set[str]:
+def known_names(text: str) -> set[str]:
     """Words the text capitalises somewhere other than at a sentence start."""
     names = set()
     for m in re.finditer(r"(?<=[\w,;:)»”] )(?:[A-Z][\w-]+|[a-z]{1,3}[A-Z][\w-]*)", text):
@@ -291,7 +291,7 @@ def extract_claims(article: Article) -> list[Claim]:
     """
     claims: list[Claim] = []
     seen: set[str] = set()
-    known = _known_names(article.text)
+    known = known_names(article.text)
     memory = _Memory(article.text)
     for start, _, sentence in _sentences(article):
         if _FILLER.search(sentence) and not _QUOTE.search(sentence):

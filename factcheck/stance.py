@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from factcheck import lang as langdata
 from factcheck import places
-from factcheck.claims import LOCATED, STOPWORDS, VERB_HINT, find_entities, focus_clauses, is_place, split_sentences
+from factcheck.claims import LOCATED, STOPWORDS, VERB_HINT, find_entities, known_names, focus_clauses, is_place, split_sentences
 from factcheck.embeddings import Similarity
 from factcheck.quantities import MEASURE_KINDS, PHYSICAL_KINDS, comparable, compare, parse_quantities
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
@@ -215,6 +215,7 @@ class ComparatorStance:
         candidates: list[tuple[Quantity, int, Quantity, str]] = []
         fits: list[float] = []
         passage_names = normalise_name(" ".join(sentences))
+        known = known_names(" ".join(sentences))
         wanted = _names(claim.text)
         named = [any(w in normalise_name(sentence) for w in wanted) for sentence in sentences]
         for i, sentence in enumerate(sentences):
@@ -244,7 +245,7 @@ class ComparatorStance:
                         aligned = alignment(claim, sentence, "", same_language)
                     else:
                         aligned = alignment(claim, clause, before, same_language)
-                    if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_names):
+                    if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_names, known):
                         aligned = None
                     if aligned is None or (same_language and aligned < ALIGNED and _generic(found)):
                         # Another subject's figure, or a date or share in words about another event:
@@ -550,7 +551,7 @@ def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> fl
 _CONTRAST = re.compile(rf"(?:{langdata.pattern('contrast')})", re.I)
 
 
-def _figure_of_another(claim: Claim, before: str, passage_names: str) -> bool:
+def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set[str] | None = None) -> bool:
     """Whether the name nearest before a figure is another subject the passage sets beside the claim's.
 
     "Unlike Hubble, which orbits about 540 km up, Webb ..." and "Hubble, lui, évolue à 540 km":
@@ -564,7 +565,10 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str) -> bool:
         return False
     if not any(w in passage_names for w in wanted) and not _CONTRAST.search(before):
         return False
-    names = [e for e in find_entities(before) if not is_place(e)]
+    # A capital opening the sentence ("Sometime between May 23 ...") is a name only if the passage
+    # also writes it with a capital mid-sentence; units ("Celsius") never are.
+    contrasted = bool(_CONTRAST.search(before))
+    names = [e for e in find_entities(before, None if contrasted else known) if not is_place(e) and not _is_unit(e)]
     if not names:
         return False
     nearest = normalise_name(re.sub(r"['’]s$", "", names[-1]))
@@ -576,6 +580,13 @@ def _figure_is_context(claim: Claim, key: Quantity) -> bool:
     verb = VERB_HINT.search(claim.text)
     at = claim.text.find(key.text) if key.text else -1
     return bool(verb) and 0 <= at and at + len(key.text) <= verb.start() and bool(predicate_terms(claim))
+
+
+def _is_unit(name: str) -> bool:
+    return all(w.lower() in _UNIT_WORDS for w in name.split())
+
+
+_UNIT_WORDS = {w for written in langdata.union("units") for w in written.split()} | {"degrees", "degrés"}
 
 
 def predicate_terms(claim: Claim) -> set[str]:

@@ -353,9 +353,9 @@ DATA = LangData(
     fractions={"half": 50.0, "a third": 100 / 3, "a quarter": 25.0, "three quarters": 75.0, "two thirds": 200 / 3},
     hedges=(
         (r"at most|no more than", "at most"),
-        (r"more than|over|above|upwards of|in excess of", "more than"),
+        (r"more than|over|above|upwards of|in excess of|hotter than|warmer than", "more than"),
         (r"at least|minimum|no fewer than|no less than", "at least"),
-        (r"less than|fewer than|under|below", "less than"),
+        (r"less than|fewer than|under|below|colder than|cooler than", "less than"),
         (r"up to|as much as|as many as|within|within about", "up to"),
         (r"about|around|roughly|approximately|nearly|almost|some|close to|roughly a|about a", "about"),
     ),

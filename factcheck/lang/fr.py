@@ -232,7 +232,7 @@ DATA = LangData(
         (r"au plus|au maximum|pas plus de", "at most"),
         (r"plus de|plus d'|plus d’|au-delà de|au-delà d'", "more than"),
         (r"au moins|pas moins de|au minimum", "at least"),
-        (r"moins de|moins d'|moins d’|en moins de", "less than"),
+        (r"moins de|moins d'|moins d’|en moins de|en dessous de|sous les", "less than"),
         (r"jusqu'à|jusqu’à|dans un délai de", "up to"),
         (r"environ|près de|presque|quelque|approximativement|autour de|à peu près|vers", "about"),
     ),
