@@ -8,13 +8,13 @@ English pipeline on the registry. Capitalised spans plus a stop list do better h
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache
 from datetime import date
+from functools import cache
 from itertools import pairwise
 
 import frontmatter

@@ -152,9 +152,7 @@ for _lang in langdata.all_languages():
         _HEDGES.setdefault(_label, []).append(_pat)
 # The order matters: "at most" before "more than", "less than" before "up to", "about" last.
 _HEDGES_ORDER = ("at most", "more than", "at least", "less than", "up to", "about")
-_HEDGE_RE = [
-    (re.compile(rf"(?:^|[\s('’])(?:{'|'.join(_HEDGES[label])})\s*$", re.I), label) for label in _HEDGES_ORDER
-]
+_HEDGE_RE = [(re.compile(rf"(?:^|[\s('’])(?:{'|'.join(_HEDGES[label])})\s*$", re.I), label) for label in _HEDGES_ORDER]
 _POST_HEDGE = re.compile(rf"^\s*(?:{langdata.pattern('post_hedges')})\b", re.I)
 
 _MONTH_NAMES = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
@@ -306,9 +304,10 @@ def _count_unit(after: str, lang: str) -> str | None:
     tokens = re.findall(r"[\w'’-]+|\(", after)[:7]
     words = [re.sub(r"^[dl]['’]", "", t).strip("()") for t in tokens]
     for i in range(min(len(words) - 1, 5)):
-        phrase = f"{_singular(words[i], lang)} {_singular(words[i + 1], lang)}"
-        if phrase in _NOUN_CLASS:
-            return _NOUN_CLASS[phrase]
+        for n in (4, 3, 2):
+            phrase = " ".join(_singular(w, lang) for w in words[i : i + n])
+            if len(words) >= i + n and phrase in _NOUN_CLASS:
+                return _NOUN_CLASS[phrase]
     code = None
     for tok in tokens[:5]:
         low = tok.lower().strip("()")
@@ -488,9 +487,7 @@ def _unit_table() -> list[tuple[str, str, str, float, float]]:
     table = [(name, "duration", "day", days, 0.0) for name, days in _DURATION.items()]
     for written, unit in langdata.union("units").items():
         quantity = ureg.Quantity(1.0, unit)
-        kind, base, label = next(
-            (k for k in _KINDS if quantity.is_compatible_with(k[1])), (None, None, None)
-        )
+        kind, base, label = next((k for k in _KINDS if quantity.is_compatible_with(k[1])), (None, None, None))
         if kind is None:
             raise ValueError(f"unit {written!r} ({unit}) is of no kind factcheck compares")
         zero = ureg.Quantity(0.0, unit).to(base).magnitude
@@ -565,7 +562,7 @@ def _designation(text: str, start: int, token: str, before: str) -> bool:
     if not prev or not re.fullmatch(r"\d{1,4}", token) or _HEDGE_WORDS.match(prev.group(1)):
         return False
     head = before[: prev.start()].rstrip()
-    if not head or head[-1] in ".!?:;\"«“(":
+    if not head or head[-1] in '.!?:;"«“(':
         return False  # the capital only opens the sentence or a quote
     return prev.group(1).lower() not in langdata.union("not_names") and prev.group(1).lower() not in MONTHS
 
@@ -654,7 +651,7 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
                 value *= 1e6 if scale == 1.0 else 1.0
                 currency = "USD"
             else:
-                currency = _CURRENCY_SIGN.get(word) or _CURRENCY_WORD.get(word.split()[0])
+                currency = _CURRENCY_SIGN.get(word) or _CURRENCY_WORD.get(word) or _CURRENCY_WORD.get(word.split()[0])
             end += m.end()
             after = text[end:]
     if currency:

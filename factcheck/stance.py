@@ -19,7 +19,16 @@ from itertools import pairwise
 
 from factcheck import lang as langdata
 from factcheck import places
-from factcheck.claims import LOCATED, STOPWORDS, VERB_HINT, find_entities, known_names, focus_clauses, is_place, split_sentences
+from factcheck.claims import (
+    LOCATED,
+    STOPWORDS,
+    VERB_HINT,
+    find_entities,
+    focus_clauses,
+    is_place,
+    known_names,
+    split_sentences,
+)
 from factcheck.embeddings import Similarity
 from factcheck.quantities import MEASURE_KINDS, PHYSICAL_KINDS, comparable, compare, parse_quantities
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
@@ -257,9 +266,7 @@ class ComparatorStance:
         if not candidates:
             return None
         clause_sims = self.similarity(focus(claim), [c[3] for c in candidates])
-        relevance = [
-            clause_sims[j] + sims[candidates[j][1]] + ALIGN_WEIGHT * fits[j] for j in range(len(candidates))
-        ]
+        relevance = [clause_sims[j] + sims[candidates[j][1]] + ALIGN_WEIGHT * fits[j] for j in range(len(candidates))]
         best = max(relevance)
         # Among numbers in equally relevant contexts, read the passage charitably: the claim is
         # judged against the one it matches best, so a second figure nearby is not a contradiction.
@@ -489,7 +496,9 @@ def _date_start(value: str) -> date | None:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_NOT_TERMS = STOPWORDS | langdata.union("not_names") | set(langdata.union("months")) | set(langdata.union("number_words"))
+_NOT_TERMS = (
+    STOPWORDS | langdata.union("not_names") | set(langdata.union("months")) | set(langdata.union("number_words"))
+)
 
 
 def _fold(word: str) -> str:
@@ -579,7 +588,7 @@ def _figure_is_context(claim: Claim, key: Quantity) -> bool:
     """Whether the claim's figure sits in its subject (before its verb), with an event after it."""
     verb = VERB_HINT.search(claim.text)
     at = claim.text.find(key.text) if key.text else -1
-    return bool(verb) and 0 <= at and at + len(key.text) <= verb.start() and bool(predicate_terms(claim))
+    return bool(verb) and at >= 0 and at + len(key.text) <= verb.start() and bool(predicate_terms(claim))
 
 
 def _is_unit(name: str) -> bool:

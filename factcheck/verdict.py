@@ -13,7 +13,6 @@ sources copying each other are not independent, which is why copies are collapse
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache

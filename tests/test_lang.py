@@ -29,7 +29,7 @@ def test_every_field_is_filled_for_every_language(code):
 
 
 def test_unknown_language_is_a_clear_error():
-    with pytest.raises(InputError, match="does not read language 'de'.*en, fr"):
+    with pytest.raises(InputError, match=r"does not read language 'de'.*en, fr"):
         lang.get("de")
 
 
@@ -41,7 +41,8 @@ def _code_words(path) -> str:
     with path.open("rb") as f:
         for tok in tokenize.tokenize(f.readline):
             if tok.type == tokenize.NAME or (
-                tok.type == tokenize.STRING and previous not in (tokenize.ENCODING, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
+                tok.type == tokenize.STRING
+                and previous not in (tokenize.ENCODING, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
             ):
                 out.append(tok.string.lower())
             if tok.type not in (tokenize.COMMENT, tokenize.NL):
@@ -148,10 +149,18 @@ def read(claim: str, evidence: str, code: str = "en") -> str:
         ("The summit was held in Geneva.", "Leaders met for the summit in Geneva.", "supports"),
         # Whose figure: another name owning the claim's noun, another subject's modifiers.
         ("Webb's mirror is 2.4 m wide.", "Hubble's mirror is 2.4 m wide.", "neutral"),
-        ("Webb's mirror is 2.4 m wide.", "Hubble's mirror is 2.4 m wide while Webb's mirror measures 6.5 m.", "refutes"),
+        (
+            "Webb's mirror is 2.4 m wide.",
+            "Hubble's mirror is 2.4 m wide while Webb's mirror measures 6.5 m.",
+            "refutes",
+        ),
         ("The new bridge is 450 m long.", "The old bridge is 300 m long, the new one 450 m.", "supports"),
         # Which event is dated: a date in a clause about another event neither supports nor refutes.
-        ("The product was launched in 2024.", "The product was launched in 2024; the firm was founded in 1998.", "supports"),
+        (
+            "The product was launched in 2024.",
+            "The product was launched in 2024; the firm was founded in 1998.",
+            "supports",
+        ),
         ("The storm hit Lyon in 2024.", "The product was launched in 2024.", "neutral"),
         ("The product was launched in 1998.", "The firm behind it was founded in 1998.", "neutral"),
     ],

@@ -211,7 +211,16 @@ DATA = LangData(
         **dict.fromkeys(["foyer", "ménage", "logement", "maison"], "home"),
         **dict.fromkeys(["voiture", "véhicule"], "vehicle"),
         **dict.fromkeys(["puce"], "chip"),
-        **dict.fromkeys(["processeur graphique", "processeurs graphiques", "puce graphique", "carte graphique"], "gpu"),
+        **dict.fromkeys(
+            [
+                "processeur graphique",
+                "unité de traitement graphique",
+                "processeurs graphiques",
+                "puce graphique",
+                "carte graphique",
+            ],
+            "gpu",
+        ),
         **dict.fromkeys(["utilisateur"], "user"),
         **dict.fromkeys(["entreprise", "société"], "company"),
         **dict.fromkeys(["place", "siège"], "seat"),
@@ -351,7 +360,10 @@ DATA = LangData(
         ]
     ),
     org_nouns=r"société|entreprise|start-?up|jeune\s+pousse|groupe|fabricant|constructeur|chambre|agence|ministère",
-    contrast=r"contrairement à|contrairement au|alors que|tandis que|quant à|, lui,|, elle,|en revanche|par comparaison|à titre de comparaison",
+    contrast=(
+        r"contrairement à|contrairement au|alors que|tandis que|quant à|, lui,|, elle,|en revanche|"
+        r"par comparaison|à titre de comparaison"
+    ),
     minus=r"moins",
     object_pronouns=r"le|la|les|l['’]|son|sa|ses|leur|leurs",
     pronouns=r"il|elle|ils|elles",
