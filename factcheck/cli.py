@@ -113,10 +113,9 @@ MAX_VERIFY_CLAIMS = 500
 
 
 def cmd_verify(args: argparse.Namespace) -> None:
+    from factcheck.claims import MAX_ARTICLE_CHARS
     from factcheck.corpus import decode_text
     from factcheck.report import to_markdown
-
-    from factcheck.claims import MAX_ARTICLE_CHARS
 
     texts = list(args.claims)
     if args.file:

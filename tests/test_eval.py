@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.lab import cli, datasets, evaluate
-from factcheck.lab.datasets import Item, load, split_of
 from factcheck.embeddings import HashEmbeddings
 from factcheck.errors import ConfigError, InputError
+from factcheck.lab import cli, datasets, evaluate
+from factcheck.lab.datasets import Item, load, split_of
 from factcheck.lab.evaluate import majority_baseline, scores
 from factcheck.types import Stance
 from tests.conftest import write_source

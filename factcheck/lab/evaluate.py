@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.config import Settings
-from factcheck.lab.datasets import OWN_CORPUS_SETS, Item, default_path, get_dataset, load, resolve_split
 from factcheck.errors import ConfigError, InputError
+from factcheck.lab.datasets import OWN_CORPUS_SETS, Item, default_path, get_dataset, load, resolve_split
 from factcheck.types import Label, Passage
 
 SYSTEMS = ("comparator", "model", "both")

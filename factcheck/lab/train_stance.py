@@ -35,8 +35,8 @@ import numpy as np
 
 from factcheck.lab.datasets import load, split_of
 from factcheck.lab.evaluate import calibration_error, reliability_bins
-from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features
 from factcheck.lab.train_cache import CachedEmbeddings, EmbeddingCache
+from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features
 from factcheck.types import Stance
 
 ROOT = Path(__file__).resolve().parents[2]
