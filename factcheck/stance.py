@@ -140,8 +140,9 @@ class ComparatorStance:
         best = max(range(len(sentences)), key=lambda i: sims[i])
         reading = (
             self._by_quantity(claim, passage, sentences, sims)
-            or self._by_organisations(claim, sentences, sims)
+            or self._by_organisations(claim, sentences, sims, passage.language)
             or self._by_place(claim, sentences, sims)
+            or self._by_agent(claim, passage, sentences, sims)
             or _Reading(Stance.NEUTRAL, 0.0, _neutral_reason(claim, sims[best], self.topical), sentences[best])
         )
         later = bool(article_date and passage.published and passage.published > article_date)
@@ -307,7 +308,59 @@ class ComparatorStance:
             found=found,
         )
 
-    def _by_organisations(self, claim: Claim, sentences: list[str], sims: list[float]) -> _Reading | None:
+    def _by_agent(self, claim: Claim, passage: Passage, sentences: list[str], sims: list[float]) -> _Reading | None:
+        """Who did it, for a statement without figures: "NIRSpec was built by Lockheed Martin".
+
+        The claim names a doer and what it acted on; a sentence in the same language that states
+        the same event (the claim's verb words) of the same thing names the doer (supports) or,
+        naming another and not the claimed one, refutes. Only then: two names merely mentioned
+        together are not agreement, and across languages the event's words cannot be matched,
+        so such pairs are left to the learned reader.
+        """
+        if not self.frames or claim.kind != "statement" or (passage.language or claim.lang) != claim.lang:
+            return None
+        names = {normalise_name(re.sub(r"['’]s$", "", e)): e for e in claim.entities if not is_place(e)}
+        names.pop("", None)
+        event = predicate_terms(claim) - set().union(*(terms(e) for e in names.values())) if names else set()
+        if len(names) < 2 or not event:
+            return None
+        passage_names = normalise_name(passage.text)
+        best: _Reading | None = None
+        for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
+            if sims[i] < self.topical:
+                break
+            sentence = sentences[i]
+            if len(event & terms(sentence)) < max(1, len(event) // 2):
+                continue  # not the claim's event
+            text = normalise_name(sentence)
+            # What the claim is about may be named elsewhere in the passage ("manages the project").
+            absent = [k for k in names if k not in text and k not in passage_names]
+            if len(absent) == len(names):
+                continue
+            others = [
+                e
+                for e in find_entities(sentence, known_names(passage.text))
+                if not is_place(e)
+                and not _is_unit(e)
+                and not any(k in normalise_name(e) or normalise_name(e) in k for k in names)
+            ]
+            score = min(1.0, 0.5 + sims[i] / 2)
+            if not absent:
+                reading = _Reading(Stance.SUPPORTS, score, f"names {', '.join(names.values())} for this", sentence)
+            elif others and len(absent) == 1:
+                missing = names[absent[0]]
+                reading = _Reading(
+                    Stance.REFUTES, score, f"names {', '.join(others)}, not {missing}, for this", sentence
+                )
+            else:
+                continue
+            if best is None or _rank(reading) > _rank(best):
+                best = reading
+        return best
+
+    def _by_organisations(
+        self, claim: Claim, sentences: list[str], sims: list[float], language: str = ""
+    ) -> _Reading | None:
         """Compare the organisations a claim lists with those one evidence sentence lists, as sets.
 
         All named: supports. Some named in a list of two or more: partly, naming the missing
@@ -320,6 +373,8 @@ class ComparatorStance:
         wanted = {normalise_name(e): e for e in listed_names(claim.text, claim.entities)}
         if len(wanted) < 2:
             return None
+        same_language = (language or claim.lang) == claim.lang
+        event = predicate_terms(claim) - set().union(*(terms(e) for e in wanted.values()))
         best: _Reading | None = None
         for i, sentence in enumerate(sentences):
             if sims[i] < self.topical:
@@ -330,6 +385,8 @@ class ComparatorStance:
             missing = [wanted[k] for k in wanted if k not in present]
             others = [v for k, v in listed.items() if k not in wanted and not any(k in w or w in k for w in wanted)]
             score = min(1.0, 0.5 + sims[i] / 2)
+            if self.frames and same_language and event and not event & terms(sentence):
+                continue  # the same names doing something else ("attended the meeting", not "signed")
             if not missing:
                 reading = _Reading(Stance.SUPPORTS, score, f"names all of {', '.join(wanted.values())}", sentence)
             elif present and len(listed) >= 2:

@@ -46,10 +46,14 @@ PARTNERS = "Dell and Supermicro supplied the servers for Colossus in Memphis."
 ON_TOPIC = "The servers for Colossus in Memphis were supplied by Dell and Supermicro, the companies said."
 
 
+PARAPHRASE = "Jensen Huang had warm words for how fast the Colossus cluster was put together, he said."
+"""About the claim, but in other words than its own: the comparator has nothing to compare, so a learned reader decides."""
+
+
 def test_model_reads_what_the_comparator_leaves_neutral() -> None:
     claim = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
     e = reader(constant_model([0.8, 0.1, 0.1])).judge(
-        claim, passage("Jensen Huang praised the speed of the Colossus build, he said.")
+        claim, passage(PARAPHRASE)
     )
     assert e.stance is Stance.SUPPORTS and e.judge == "model"
     assert e.stance_score == pytest.approx(0.8, abs=1e-3)
@@ -58,7 +62,7 @@ def test_model_reads_what_the_comparator_leaves_neutral() -> None:
 def test_model_below_threshold_stays_neutral() -> None:
     claim = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
     e = reader(constant_model([0.45, 0.3, 0.25], threshold=0.5)).judge(
-        claim, passage("Jensen Huang praised the speed of the Colossus build, he said.")
+        claim, passage(PARAPHRASE)
     )
     assert e.stance is Stance.NEUTRAL
 
@@ -101,7 +105,7 @@ class _Judge:
 def test_a_configured_judge_replaces_the_model() -> None:
     claim = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
     judge = _Judge()
-    text = "Jensen Huang praised the speed of the Colossus build, he said."
+    text = PARAPHRASE
     e = reader(constant_model([0.9, 0.05, 0.05]), judges=[judge]).judge(claim, passage(text))
     assert e.stance is Stance.REFUTES and e.judge == "llm" and e.reason == "the source says otherwise"
     assert judge.seen == [(claim.text, text)]

@@ -169,6 +169,25 @@ def test_only_a_figure_of_the_same_subject_and_event_counts(claim, evidence, exp
     assert read(claim, evidence) == expected
 
 
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        # Who did it: the same event and thing with another doer refutes; the doer named supports.
+        (
+            "NIRSpec was built by Lockheed Martin.",
+            "NIRSpec was built by Airbus for the European Space Agency.",
+            "refutes",
+        ),
+        ("NIRSpec was built by Airbus.", "NIRSpec was built by Airbus for the European Space Agency.", "supports"),
+        # Names mentioned together doing something else are not agreement.
+        ("Apple and Google signed the pledge.", "Apple, Google and Microsoft all attended the meeting.", "neutral"),
+        ("Apple and Google signed the pledge.", "Apple, Google and Microsoft signed the pledge on Monday.", "supports"),
+    ],
+)
+def test_statements_without_figures_compare_who_did_it(claim, evidence, expected):
+    assert read(claim, evidence) == expected
+
+
 def test_verify_reports_a_bad_claim_in_its_place(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
