@@ -47,7 +47,7 @@ ON_TOPIC = "The servers for Colossus in Memphis were supplied by Dell and Superm
 
 
 PARAPHRASE = "Jensen Huang had warm words for how fast the Colossus cluster was put together, he said."
-"""About the claim, but in other words than its own: the comparator has nothing to compare, so a learned reader decides."""
+"""About the claim in other words than its own: the comparator has nothing to compare; a learned reader decides."""
 
 
 def test_model_reads_what_the_comparator_leaves_neutral() -> None:
