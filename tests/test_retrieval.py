@@ -179,3 +179,45 @@ def test_an_edit_that_keeps_the_chunk_count_is_seen_by_a_running_retriever(tmp_p
     assert not any("122 days" in p.text for p, _ in after), "the running retriever still finds the deleted text"
     assert any("300 days" in p.text for p, _ in after)
     assert all("122 days" not in p.text for p in retriever.search(query, k=5))
+
+
+def test_lexical_scores_are_bm25okapi_through_snapshot_delta_and_deletions(tmp_path):
+    """The persistent lexical index ranks exactly as rank_bm25 over the live chunks did."""
+    import random
+
+    from rank_bm25 import BM25Okapi
+
+    from factcheck.lexical import Entry, LexicalIndex
+
+    rng = random.Random(3)
+    words = ["colossus", "memphis", "gpu", "nvidia", "dell", "tva", "turbine", "permit", "grok", "xai", "dojo", "chip"]
+
+    def doc() -> str:
+        return " ".join(rng.choice(words[: rng.randint(3, len(words))]) for _ in range(rng.randint(3, 25)))
+
+    docs = [doc() for _ in range(240)]
+    meta = {"source_id": "s", "file_hash": "h", "language": "en"}
+    index = LexicalIndex(tmp_path / "lexical.sqlite")
+    index.add(Entry(f"c{i}", d, {**meta, "source_id": f"s{i}"}) for i, d in enumerate(docs[:200]))
+    index.refresh()  # snapshot of the first 200
+    index.add(Entry(f"c{i}", d, {**meta, "source_id": f"s{i}"}) for i, d in enumerate(docs[200:], 200))
+    index.delete([f"c{i}" for i in range(0, 200, 9)])
+    live = [i for i in range(240) if not (i < 200 and i % 9 == 0)]
+    bm25 = BM25Okapi([tokenize(docs[i]) for i in live])
+    fresh = LexicalIndex(tmp_path / "lexical.sqlite")  # another process: snapshot from disk plus the rest
+    for query in ("colossus memphis", "tva tva permit", "dojo chip unknownword", "rack"):
+        scores = bm25.get_scores(tokenize(query))
+        best = sorted(range(len(live)), key=lambda i: (-scores[i], i))[:30]
+        expected = [(f"c{live[i]}", round(float(scores[i]), 9)) for i in best if scores[i] > 0]
+        for reader in (index, fresh):
+            assert [(p.chunk_id, round(s, 9)) for p, s in reader.search(query, 30)] == expected, query
+
+
+def test_search_many_equals_one_search_per_query(tmp_path, tiny_corpus):
+    write_source(tiny_corpus, "cna", COPY, publisher="CNA", published="2024-12-05")
+    write_source(tiny_corpus, "reuters", STORY, publisher="Reuters", published="2024-12-04")
+    store = VectorStore(make_client(Settings(data_dir=tmp_path / "data")), "batch", HashEmbeddings())
+    store.sync(load_corpus(tiny_corpus))
+    retriever = Retriever(store)
+    queries = ["Colossus built in 122 days", "GPUs in Memphis", "Dell and Super Micro", "nothing matches zzz"]
+    assert retriever.search_many(queries, k=3) == [retriever.search(q, k=3) for q in queries]
