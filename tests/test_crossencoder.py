@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from factcheck.crossencoder import (
+    DEFAULT_MODEL_DIR,
     LABELS,
     MAX_CLAIM_TOKENS,
     MAX_TOKENS,
@@ -282,3 +283,27 @@ def test_the_latin_vocabulary_splits_french_and_english_as_the_whole_one(spec, t
     assert latin.embed_ids(SENTENCES) == tokenizer.embed_ids(SENTENCES)
     assert latin.pair_ids(SENTENCES, SENTENCES[::-1]) == tokenizer.pair_ids(SENTENCES, SENTENCES[::-1])
     assert latin.content_ids(["Москва"])[0] != tokenizer.content_ids(["Москва"])[0]  # other scripts: <unk>
+
+
+@pytest.fixture(scope="module")
+def shipped() -> CrossEncoderJudge:
+    judge = CrossEncoderJudge(DEFAULT_MODEL_DIR)
+    judge.warm_up()
+    return judge
+
+
+@pytest.mark.integration
+def test_the_shipped_judge_reads_a_batch_in_order(shipped):
+    pairs = [
+        ("Colossus was built in 122 days.", "xAI built the Colossus supercomputer in 122 days, NVIDIA said."),
+        ("The summit was held in Geneva.", "The weather in Lyon was sunny all week."),
+        ("Le sommet s'est tenu à Genève.", "Le sommet s'est tenu à Genève en juin."),
+    ]
+    batch = shipped.judge_many(pairs)
+    assert len(batch) == 3 and all(j.judge == "crossencoder" and 0.0 <= j.probability <= 1.0 for j in batch)
+    one_by_one = [shipped.judge_many([p])[0] for p in pairs]
+    assert [j.stance for j in batch] == [j.stance for j in one_by_one]
+    assert [j.probability for j in batch] == pytest.approx([j.probability for j in one_by_one], abs=1e-3)
+    probs = shipped.probabilities(pairs)
+    assert probs.shape == (3, 3) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    assert shipped.judge_many([]) == []
