@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -365,13 +365,20 @@ def verdict_from_dict(d: dict[str, Any]) -> Verdict:
         )
         for e in d.get("evidence", [])
     )
+    # Fields Verdict gained later (raw_confidence, ...) come back when the saved dict has them;
+    # sessions saved before they existed keep their defaults.
+    extra = {f.name: d[f.name] for f in fields(Verdict) if f.name not in _VERDICT_KEYS and f.name in d}
     return Verdict(
         claim=claim,
         label=Label(d["verdict"]),
         confidence=float(d["confidence"]),
         rationale=d.get("rationale", ""),
         evidence=evidence,
+        **extra,
     )
+
+
+_VERDICT_KEYS = {"claim", "label", "confidence", "rationale", "evidence"}
 
 
 def article_url(data: bytes | str) -> str:

@@ -76,8 +76,13 @@ def store(tmp_path):
 
 @pytest.mark.unit
 def test_verdict_round_trips_through_its_dict():
+    from dataclasses import fields, replace
+
     v = make_verdict(7)
     assert verdict_from_dict(json.loads(json.dumps(v.to_dict()))) == v
+    if "raw_confidence" in {f.name for f in fields(Verdict)}:
+        calibrated = replace(v, raw_confidence=0.612)
+        assert verdict_from_dict(json.loads(json.dumps(calibrated.to_dict()))) == calibrated
 
 
 @pytest.mark.unit
