@@ -55,7 +55,7 @@ def test_binary_file(tmp_path):
 
 def test_unknown_language():
     r = run("claims", "-", stdin=b"Der Supercomputer wurde in drei Monaten gebaut und hat viele Grafikkarten.")
-    assert r.returncode == 1 and "French or English" in one_line(r.stderr)
+    assert r.returncode == 1 and "reads as German" in one_line(r.stderr) and "English, French" in one_line(r.stderr)
 
 
 def test_unknown_option():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
+from datetime import date
 import subprocess
 import sys
 
@@ -155,6 +157,13 @@ def read(claim: str, evidence: str, code: str = "en") -> str:
             "refutes",
         ),
         ("The new bridge is 450 m long.", "The old bridge is 300 m long, the new one 450 m.", "supports"),
+        # A name joined to the claim's shares its figure; one set beside it in contrast does not.
+        (
+            "xAI built Colossus in 122 days.",
+            "Colossus was a feat: xAI and NVIDIA completed it in 122 days.",
+            "supports",
+        ),
+        ("Webb orbits about 540 km up.", "Unlike Webb, far out at L2, Hubble circles about 540 km up.", "neutral"),
         # Which event is dated: a date in a clause about another event neither supports nor refutes.
         (
             "The product was launched in 2024.",
@@ -186,6 +195,16 @@ def test_only_a_figure_of_the_same_subject_and_event_counts(claim, evidence, exp
 )
 def test_statements_without_figures_compare_who_did_it(claim, evidence, expected):
     assert read(claim, evidence) == expected
+
+
+def test_a_start_date_is_refuted_by_an_earlier_report_of_the_same_thing():
+    judge = ComparatorStance(_on_topic, topical=0.3)
+    claim = make_claim("Tesla has been working on Dojo since 2023.", "en")
+    text = "Dojo is the supercomputer Tesla is working on to train its driving software."
+    early = Passage("s", "c", "", "", "", date(2021, 8, 20), "en", text, 1.0)
+    late = replace(early, published=date(2024, 1, 5))
+    assert judge.judge(claim, early).stance.value == "refutes"
+    assert judge.judge(claim, late).stance.value == "neutral"
 
 
 def test_verify_reports_a_bad_claim_in_its_place(tmp_path):
