@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
-from datetime import date
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import date
 
 import pytest
 
