@@ -349,20 +349,22 @@ class ComparatorStance:
     def _by_agent(self, claim: Claim, passage: Passage, sentences: list[str], sims: list[float]) -> _Reading | None:
         """Who did it, for a statement without figures: "NIRSpec was built by Lockheed Martin".
 
-        The claim names a doer and what it acted on; a sentence in the same language that states
-        the same event (the claim's verb words) of the same thing names the doer (supports) or,
-        naming another and not the claimed one, refutes. Only then: two names merely mentioned
-        together are not agreement, and across languages the event's words cannot be matched,
-        so such pairs are left to the learned reader.
+        The claim's doer is the name after "by"/"par", or else the name that opens it before its
+        event words. A sentence in the same language that states the same event (most of the
+        claim's verb words) of the same thing, with a doer in the same place, supports when it
+        is the claimed one and refutes when it is another. Names merely mentioned together are
+        not agreement, and across languages the event's words cannot be matched, so such pairs
+        are left to the learned reader.
         """
         if not self.frames or claim.kind != "statement" or (passage.language or claim.lang) != claim.lang:
             return None
-        names = {normalise_name(re.sub(r"['’]s$", "", e)): e for e in claim.entities if not is_place(e)}
-        names.pop("", None)
-        event = predicate_terms(claim) - set().union(*(terms(e) for e in names.values())) if names else set()
-        if len(names) < 2 or not event:
+        names = [e for e in claim.entities if not is_place(e) and normalise_name(e)]
+        event = predicate_terms(claim) - set().union(*(terms(e) for e in names)) if names else set()
+        doer = _doer(claim.text, names, event)
+        if len(names) < 2 or not event or doer is None:
             return None
-        passage_names = normalise_name(passage.text)
+        name, role = doer
+        themes = [e for e in names if e != name]
         best: _Reading | None = None
         for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
             if sims[i] < self.topical:
@@ -370,28 +372,19 @@ class ComparatorStance:
             sentence = sentences[i]
             if len(event & terms(sentence)) < max(1, (len(event) + 1) // 2):
                 continue  # not the claim's event
-            text = normalise_name(sentence)
-            # What the claim is about may be named elsewhere in the passage ("manages the project").
-            absent = [k for k in names if k not in text and k not in passage_names]
-            if len(absent) == len(names):
+            # What it was done to may be named elsewhere in the passage ("manages the project").
+            if not any(_same_name(t, e) for t in themes for e in find_entities(passage.text)):
                 continue
-            others = [
-                e
-                for e in find_entities(sentence, known_names(passage.text))
-                if not is_place(e)
-                and not _is_unit(e)
-                and not any(k in normalise_name(e) or normalise_name(e) in k for k in names)
-            ]
+            found = _doer(sentence, find_entities(sentence, known_names(passage.text)), event, role)
+            if found is None or any(_same_name(t, found[0]) for t in themes):
+                continue
             score = min(1.0, 0.5 + sims[i] / 2)
-            if not absent:
-                reading = _Reading(Stance.SUPPORTS, score, f"names {', '.join(names.values())} for this", sentence)
-            elif others and len(absent) == 1:
-                missing = names[absent[0]]
-                reading = _Reading(
-                    Stance.REFUTES, score, f"names {', '.join(others)}, not {missing}, for this", sentence
-                )
+            if _same_name(name, found[0]):
+                reading = _Reading(Stance.SUPPORTS, score, f"names {found[0]} as the one who did it", sentence)
             else:
-                continue
+                reading = _Reading(
+                    Stance.REFUTES, score, f"names {found[0]}, not {name}, as the one who did it", sentence
+                )
             if best is None or _rank(reading) > _rank(best):
                 best = reading
         return best
@@ -693,6 +686,37 @@ def _figure_is_context(claim: Claim, key: Quantity) -> bool:
     verb = VERB_HINT.search(claim.text)
     at = claim.text.find(key.text) if key.text else -1
     return bool(verb) and at >= 0 and at + len(key.text) <= verb.start() and bool(predicate_terms(claim))
+
+
+_BY = re.compile(r"\b(?:by|par)\s+(?:the\s+|la\s+|le\s+|l['’]|les\s+)?", re.I)
+
+
+def _doer(text: str, names: Sequence[str], event: set[str], role: str | None = None) -> tuple[str, str] | None:
+    """The name that did the event in text, and how it is placed: after "by" ("by"), or before the event ("subject")."""
+    names = [n for n in names if not is_place(n) and not _is_unit(n)]
+    if role in (None, "by"):
+        for m in _BY.finditer(text):
+            after = text[m.end() :]
+            for n in names:
+                if after.startswith(n):
+                    return n, "by"
+        if role == "by":
+            return None
+    words = list(_WORD.finditer(text))
+    at = next((w.start() for w in words if terms(w.group()) & event), None)
+    if at is None:
+        return None
+    before = [n for n in names if 0 <= text.find(n) < at]
+    return (before[0], "subject") if before else None
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two written names stand for the same thing: one inside the other, or most words shared."""
+    na, nb = normalise_name(re.sub(r"['’]s$", "", a)), normalise_name(re.sub(r"['’]s$", "", b))
+    if na and nb and (na in nb or nb in na):
+        return True
+    ta, tb = ({_fold(w) for w in re.findall(r"\w+", x) if len(w) > 1} for x in (a, b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.5
 
 
 def _is_unit(name: str) -> bool:
