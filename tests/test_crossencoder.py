@@ -244,6 +244,10 @@ def _passage(text: str, i: int = 0):
     return Passage(f"s{i}", f"s{i}#0", "T", "P", "https://example.org/s", None, "en", text, 0.9)
 
 
+PARAPHRASE = "Jensen Huang had warm words for how fast the Colossus cluster was put together"
+"""About the claim in other words: the comparator has nothing to compare, a learned reader decides."""
+
+
 @pytest.mark.unit
 def test_the_engine_sends_what_the_comparator_leaves_open_to_the_cross_encoder_in_one_batch():
     from factcheck.claims import make_claim
@@ -255,10 +259,10 @@ def test_the_engine_sends_what_the_comparator_leaves_open_to_the_cross_encoder_i
     praise = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
     built = make_claim("Colossus was built in 122 days.", "en")
     pairs = [
-        (praise, _passage("Jensen Huang praised the speed of the Colossus build, he said.", 0)),
+        (praise, _passage(f"{PARAPHRASE}, he said.", 0)),
         (praise, _passage("Tomatoes grow well in warm greenhouses.", 1)),  # not about the claim: never read
         (built, _passage("xAI built Colossus in 122 days, Nvidia said.", 2)),  # the comparator decides
-        (praise, _passage("Jensen Huang praised the Colossus build and its speed.", 3)),
+        (praise, _passage(f"{PARAPHRASE}.", 3)),
     ]
     evidence = reader.judge_many(pairs)
     assert len(fake.batches) == 1 and len(fake.batches[0]) == 2
