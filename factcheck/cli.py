@@ -131,15 +131,16 @@ def cmd_verify(args: argparse.Namespace) -> None:
 
     # One unreadable claim is reported in its place; it does not cost the others their verdict.
     results: list[dict] = []
-    checker = None
     for text in texts:
         try:
-            claim = make_claim(text, args.lang, args.date)
+            results.append({"claim": make_claim(text, args.lang, args.date)})
         except InputError as exc:
             results.append({"text": text, "error": str(exc)})
-            continue
-        checker = checker or _checker()
-        results.append({"verdict": checker.check_claim(claim, args.date)})
+    claims = [r["claim"] for r in results if "claim" in r]
+    verdicts = iter(_checker().check_claims(claims, args.date) if claims else [])  # one batch
+    for r in results:
+        if "claim" in r:
+            r["verdict"] = next(verdicts)
     if all("error" in r for r in results):
         raise InputError("; ".join(f"{r['text'][:60]!r}: {r['error']}" for r in results))
     if args.format == "markdown":

@@ -554,8 +554,14 @@ def states_a_comparable_figure(claim: Claim, passage: Passage) -> bool:
 
 def figures_in(sentence: str, lang: str, published: date | None) -> list[Quantity]:
     """The figures a sentence states and those a reader works out from them."""
+    return list(_figures_in(sentence, lang, published))
+
+
+@lru_cache(maxsize=16384)
+def _figures_in(sentence: str, lang: str, published: date | None) -> tuple[Quantity, ...]:
+    # Every claim of an article reads the same passages: parse each sentence once per process.
     found = parse_quantities(sentence, lang, published)
-    return found + derived_quantities(sentence, found)
+    return tuple(found + derived_quantities(sentence, found))
 
 
 def derived_quantities(sentence: str, found: list[Quantity]) -> list[Quantity]:
