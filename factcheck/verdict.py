@@ -159,7 +159,7 @@ def calibrate(label: str, raw: float, table: dict | None = None) -> float:
     for b in entry["bins"]:
         if b["low"] <= raw < b["high"]:
             return float(b["p"])
-    return float(entry["accuracy"])
+    return float(entry.get("smoothed", entry["accuracy"]))
 
 
 def decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:

@@ -27,7 +27,7 @@ from factcheck.verdict import CALIBRATION_FILE, calibrate
 MIN_PER_BIN = 8
 """Fewer development verdicts than this in a bin and the bin is merged with its neighbour."""
 PRIOR = 2.0
-"""Pseudo-counts pulling each bin's accuracy toward the label's overall accuracy (small samples)."""
+"""Pseudo-counts pulling each bin's accuracy toward its label's, and each label's toward all verdicts'."""
 
 
 def read(paths: list[Path]) -> list[dict]:
@@ -48,8 +48,11 @@ def fit(rows: list[dict], edges: tuple[float, ...] = (0.0, 0.5, 0.7, 0.9, 1.01))
     for r in rows:
         by_label[r["raw"]].append((float(r["confidence"]), r["gold"] == r["predicted"]))
     table = {}
+    everything = [ok for items in by_label.values() for _, ok in items]
+    prior = sum(everything) / len(everything)
     for label, items in by_label.items():
-        overall = sum(ok for _, ok in items) / len(items)
+        # A label's accuracy is itself pulled toward the accuracy of all verdicts (few CONFLICTING).
+        overall = (sum(ok for _, ok in items) + PRIOR * prior) / (len(items) + PRIOR)
         bins: list[list[tuple[float, bool]]] = [[] for _ in edges[:-1]]
         for conf, ok in items:
             index = max(i for i in range(len(edges) - 1) if conf >= edges[i])
@@ -67,13 +70,17 @@ def fit(rows: list[dict], edges: tuple[float, ...] = (0.0, 0.5, 0.7, 0.9, 1.01))
             merged.append((lo, hi, prev + last))
         table[label] = {
             "n": len(items),
-            "accuracy": round(overall, 3),
+            "accuracy": round(sum(ok for _, ok in items) / len(items), 3),
+            "smoothed": round(overall, 3),
             "bins": [
                 {
                     "low": lo,
                     "high": hi,
                     "n": len(b),
-                    "p": round((sum(ok for _, ok in b) + PRIOR * overall) / (len(b) + PRIOR), 3),
+                    "p": round(
+                        overall if len(merged) == 1 else (sum(ok for _, ok in b) + PRIOR * overall) / (len(b) + PRIOR),
+                        3,
+                    ),
                 }
                 for lo, hi, b in merged
             ],
