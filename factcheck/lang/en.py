@@ -326,7 +326,17 @@ DATA = LangData(
         **dict.fromkeys(["home", "household", "house"], "home"),
         **dict.fromkeys(["car", "vehicle"], "vehicle"),
         **dict.fromkeys(["chip"], "chip"),
-        **dict.fromkeys(["gpu", "graphics processor", "graphics chip", "graphics card"], "gpu"),
+        **dict.fromkeys(
+            [
+                "gpu",
+                "graphics processing unit",
+                "graphic processing unit",
+                "graphics processor",
+                "graphics chip",
+                "graphics card",
+            ],
+            "gpu",
+        ),
         **dict.fromkeys(["user"], "user"),
         **dict.fromkeys(["company", "firm"], "company"),
         **dict.fromkeys(["seat"], "seat"),
