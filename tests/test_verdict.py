@@ -155,8 +155,8 @@ def test_a_learned_reading_counts_only_when_more_likely_right_than_wrong():
     strong = replace(ev("b", Stance.SUPPORTS, score=0.85), judge="model")
     assert decide(CLAIM, [weak]).label is Label.NOT_ENOUGH_INFO
     assert decide(CLAIM, [weak, strong]).label is Label.SUPPORTED
-    # Learned support needs more than learned refutation: at 0.7 it is not enough, a refutation is.
-    assert decide(CLAIM, [replace(strong, stance_score=0.7)]).label is Label.NOT_ENOUGH_INFO
-    assert decide(CLAIM, [replace(strong, stance=Stance.REFUTES, stance_score=0.7)]).label is Label.REFUTED
+    # Learned support needs more than learned refutation: at 0.6 it is not enough, a refutation is.
+    assert decide(CLAIM, [replace(strong, stance_score=0.6)]).label is Label.NOT_ENOUGH_INFO
+    assert decide(CLAIM, [replace(strong, stance=Stance.REFUTES, stance_score=0.6)]).label is Label.REFUTED
     # The comparator's readings are exact comparisons: they count whatever their calibrated score.
     assert decide(CLAIM, [ev("c", Stance.SUPPORTS, score=0.3, days=91)]).label is Label.SUPPORTED
