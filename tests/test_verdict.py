@@ -59,7 +59,20 @@ def test_support_only_is_supported_and_more_sources_raise_confidence():
     one = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91)])
     two = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91), ev("b", Stance.SUPPORTS, days=91)])
     assert one.label is two.label is Label.SUPPORTED
-    assert two.confidence > one.confidence
+    # The reasoned confidence rises with a second source; the calibrated one never falls.
+    assert two.raw_confidence > one.raw_confidence
+    assert two.confidence >= one.confidence
+
+
+def test_confidence_is_what_development_claims_measured_for_that_label():
+    from factcheck.verdict import calibrate
+
+    table = {"SUPPORTED": {"accuracy": 0.8, "smoothed": 0.78, "bins": [{"low": 0.0, "high": 0.7, "p": 0.7}]}}
+    assert calibrate("SUPPORTED", 0.5, table) == 0.7
+    assert calibrate("SUPPORTED", 0.9, table) == 0.78  # outside every bin: the label's own figure
+    assert calibrate("REFUTED", 0.42, table) == 0.42  # no entry: the raw confidence
+    verdict = decide(CLAIM, [ev("a", Stance.SUPPORTS, days=91)])
+    assert verdict.confidence == calibrate("SUPPORTED", verdict.raw_confidence)
 
 
 def test_partial_support_gives_partly_supported_and_names_both_sides():
