@@ -326,7 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser(), argv)
+
+
+def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
+    """Parse argv and run the chosen command; a FactCheckError becomes one line on stderr and exit 1."""
+    args = parser.parse_args(argv)
     try:
         args.func(args)
     except FactCheckError as exc:

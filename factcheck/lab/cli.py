@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from factcheck.cli import _Parser
-from factcheck.errors import FactCheckError, InputError
+from factcheck.cli import _Parser, run
+from factcheck.errors import InputError
 from factcheck.lab.datasets import DATASETS
 
 
@@ -134,13 +134,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        args.func(args)
-    except FactCheckError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
-    return 0
+    return run(build_parser(), argv)

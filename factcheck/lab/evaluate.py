@@ -291,19 +291,21 @@ def _run_claims(
             reader.warm(claim, passages)
             evidence = [reader.judge(claim, p, item.article_date) for p in passages]
             verdict = decide(claim, evidence)
-            out.append(
-                Prediction(
-                    item.id,
-                    item.label,
-                    table[verdict.label],
-                    str(verdict.label),
-                    verdict.confidence,
-                    raw_confidence=verdict.raw_confidence,
-                )
-            )
+            out.append(_verdict_prediction(item, table, verdict))
         if progress:
             progress(done, len(items))
     return out
+
+
+def _verdict_prediction(item: Item, table: dict, verdict) -> Prediction:
+    return Prediction(
+        item.id,
+        item.label,
+        table[verdict.label],
+        str(verdict.label),
+        verdict.confidence,
+        raw_confidence=verdict.raw_confidence,
+    )
 
 
 def _run_corpus(
@@ -325,16 +327,7 @@ def _run_corpus(
             nei = Label.NOT_ENOUGH_INFO
             out.append(Prediction(item.id, item.label, table[nei], str(nei), error=str(exc)))
         else:
-            out.append(
-                Prediction(
-                    item.id,
-                    item.label,
-                    table[verdict.label],
-                    str(verdict.label),
-                    verdict.confidence,
-                    raw_confidence=verdict.raw_confidence,
-                )
-            )
+            out.append(_verdict_prediction(item, table, verdict))
         if progress:
             progress(done, len(items))
     return out

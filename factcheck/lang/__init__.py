@@ -44,6 +44,8 @@ class LangData:
     """Measurement words and symbols as written -> a unit pint understands ("mètres" -> "meter")."""
     currency_words: Mapping[str, str]
     """Currency names -> ISO code."""
+    not_counted: frozenset[str]
+    """Words right after a number that are never what it counts ("100 000 cette année", "3 times")."""
     noun_classes: Mapping[str, str]
     """Counted nouns (singular, or two-word phrases) -> a class shared across languages ("foyer", "home")."""
     multiplier_words: Mapping[str, float]
