@@ -17,12 +17,9 @@ from datetime import date
 from functools import cache
 from itertools import pairwise
 
-import frontmatter
-import yaml
-
 from factcheck import lang as langdata
 from factcheck import places
-from factcheck.corpus import decode_text, html_to_text
+from factcheck.corpus import decode_text, html_to_text, split_front_matter
 from factcheck.errors import InputError
 from factcheck.quantities import MEASURE_KINDS, MONTHS, WEEKDAYS, parse_quantities
 from factcheck.types import Claim, Quantity
@@ -245,16 +242,7 @@ def read_article(
     raw = decode_text(data, name) if isinstance(data, bytes) else data
     if not raw.strip():
         raise InputError(f"{name} is empty.")
-    meta: dict = {}
-    if raw.lstrip().startswith("---"):
-        try:
-            post = frontmatter.loads(raw.lstrip())
-        except (yaml.YAMLError, ValueError) as exc:
-            raise InputError(f"{name}: the front matter is not valid YAML ({str(exc).splitlines()[0]}).") from None
-        meta, raw = dict(post.metadata), post.content
-        for key in ("title", "language", "published"):
-            if meta.get(key) is not None and not isinstance(meta[key], str | int | float | date):
-                raise InputError(f"{name}: front matter field {key!r} must be a single value, not a list or mapping.")
+    meta, raw = split_front_matter(raw.lstrip(), name)
     if name.lower().endswith((".html", ".htm")) or re.match(r"\s*<(?:!doctype\s+html|html)\b", raw[:200], re.I):
         # Only the visible text of a page is an article: never its scripts, styles or markup.
         title, raw = html_to_text(raw)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import frontmatter
 import yaml
 
 from factcheck.corpus import LANGUAGES, MAX_SOURCE_BYTES, read_source, source_files, split_source
@@ -159,16 +158,9 @@ def extract(data: bytes, filename: str) -> Extracted:
 
 
 def _from_text(data: bytes, name: str) -> Extracted:
-    from factcheck.corpus import decode_text
+    from factcheck.corpus import decode_text, split_front_matter
 
-    raw = decode_text(data, name)
-    meta: dict = {}
-    if raw.lstrip().startswith("---"):
-        try:
-            post = frontmatter.loads(raw.lstrip())
-        except (yaml.YAMLError, ValueError) as exc:
-            raise InputError(f"{name}: the front matter is not valid YAML ({str(exc).splitlines()[0]}).") from None
-        meta, raw = dict(post.metadata), post.content
+    meta, raw = split_front_matter(decode_text(data, name).lstrip(), name)
     return Extracted(
         text=raw,
         title=str(meta.get("title") or ""),
