@@ -18,9 +18,9 @@ from functools import cache
 from itertools import pairwise
 
 from factcheck import lang as langdata
-from factcheck import places
 from factcheck.corpus import decode_text, html_to_text, split_front_matter
 from factcheck.errors import InputError
+from factcheck.places import is_place
 from factcheck.quantities import MEASURE_KINDS, MONTHS, WEEKDAYS, parse_quantities
 from factcheck.types import Claim, Quantity
 
@@ -52,10 +52,6 @@ SHORT_CLAIM_WORDS = 6
 OTHER_LANGUAGES = ("GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH")
 """Languages recognised only to be refused by name, so their text is never misread as ours."""
 
-
-def is_place(name: str) -> bool:
-    """Whether a name is a place of the world (the gazetteer's city, state or country)."""
-    return places.is_place(name)
 
 
 @dataclass(frozen=True, slots=True)

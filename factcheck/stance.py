@@ -25,11 +25,11 @@ from factcheck.claims import (
     VERB_HINT,
     find_entities,
     focus_clauses,
-    is_place,
     known_names,
     split_sentences,
 )
 from factcheck.embeddings import Similarity
+from factcheck.places import is_place
 from factcheck.quantities import MEASURE_KINDS, PHYSICAL_KINDS, comparable, compare, format_quantity, parse_quantities
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
 
@@ -329,7 +329,7 @@ class ComparatorStance:
             return None
         wanted = _names(claim.text)
         same = (passage.language or claim.lang) == claim.lang
-        event = predicate_terms(claim) - set().union(*(terms(e) for e in claim.entities))
+        event = predicate_terms(claim)
         for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
             if sims[i] < self.topical:
                 break
@@ -359,7 +359,7 @@ class ComparatorStance:
         if not self.frames or claim.kind != "statement" or (passage.language or claim.lang) != claim.lang:
             return None
         names = [e for e in claim.entities if not is_place(e) and normalise_name(e)]
-        event = predicate_terms(claim) - set().union(*(terms(e) for e in names)) if names else set()
+        event = predicate_terms(claim)
         doer = _doer(claim.text, names, event)
         if len(names) < 2 or not event or doer is None:
             return None
@@ -405,7 +405,7 @@ class ComparatorStance:
         if len(wanted) < 2:
             return None
         same_language = (language or claim.lang) == claim.lang
-        event = predicate_terms(claim) - set().union(*(terms(e) for e in wanted.values()))
+        event = predicate_terms(claim)
         best: _Reading | None = None
         for i, sentence in enumerate(sentences):
             if sims[i] < self.topical:
@@ -600,24 +600,29 @@ def _fold(word: str) -> str:
     return "".join(c for c in word if not unicodedata.combining(c))
 
 
-def terms(text: str) -> set[str]:
-    """Content words as crude stems (five letters, accents folded): "launched" meets "launch"."""
+@lru_cache(maxsize=16384)
+def terms(text: str) -> frozenset[str]:
+    """Content words as crude stems (five letters, accents folded): "launched" meets "launch".
+
+    Cached: every candidate figure of every passage asks again for the claim's own terms.
+    """
     out = set()
     for m in _WORD.finditer(text):
         word = re.sub(r"['’]s?$", "", re.sub(r"^[a-z]['’]", "", m.group().lower()))
         if len(word) >= 3 and word not in _NOT_TERMS:
             out.add(_fold(word)[:5])
-    return out
+    return frozenset(out)
 
 
-def _figure_words(claim: Claim) -> set[str]:
-    return set().union(*(terms(q.text) for q in claim.quantities)) if claim.quantities else set()
+def _figure_words(claim: Claim) -> frozenset[str]:
+    return frozenset().union(*(terms(q.text) for q in claim.quantities))
 
 
-def _names(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _names(text: str) -> frozenset[str]:
     # "Tesla's Dojo" names two things, each of which a source may name alone.
     parts = [p for e in find_entities(text) if not is_place(e) for p in re.split(r"['’]s?(?:\s+|$)", e)]
-    return {normalise_name(p) for p in parts if not is_place(p)} - {""}
+    return frozenset(normalise_name(p) for p in parts if not is_place(p)) - {""}
 
 
 def _shares_subject(claim: Claim, sentence: str) -> bool:
@@ -732,11 +737,12 @@ def _is_unit(name: str) -> bool:
 _UNIT_WORDS = {w for written in langdata.union("units") for w in written.split()} | {"degrees", "degrés"}
 
 
-def predicate_terms(claim: Claim) -> set[str]:
+@lru_cache(maxsize=1024)
+def predicate_terms(claim: Claim) -> frozenset[str]:
     """The words of the claim's event: after its first verb, without names and figures ("décollé")."""
     verb = VERB_HINT.search(claim.text)
     rest = claim.text[verb.start() :] if verb else claim.text
-    named = set().union(*(terms(e) for e in claim.entities)) if claim.entities else set()
+    named = frozenset().union(*(terms(e) for e in claim.entities))
     return terms(rest) - named - _figure_words(claim)
 
 

@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from factcheck import lang
-from factcheck.claims import detect_language, is_place, make_claim
+from factcheck.claims import detect_language, make_claim
 from factcheck.errors import InputError
-from factcheck.places import compatible
+from factcheck.places import compatible, is_place
 from factcheck.quantities import compare, parse_quantities
 from factcheck.stance import ComparatorStance
 from factcheck.types import Passage
