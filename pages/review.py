@@ -59,28 +59,28 @@ if not can_edit:
     st.warning("Enter your name in the sidebar to review: every change is signed.")
 
 
-def recheck(number: int) -> None:
-    text = str(st.session_state.get(f"edit-{number}") or "").strip()
+def _checked(key: str, empty: str):
+    """The verdict on the claim typed in widget `key`, or None after telling the analyst why not."""
+    text = str(st.session_state.get(key) or "").strip()
     if not text:
-        flash("A claim cannot be empty.", "error")
-        return
+        flash(empty, "error")
+        return None
     try:
-        verdict = verify_one(text, session.language, session.published)
+        return verify_one(text, session.language, session.published)
     except FactCheckError as exc:
         flash(str(exc), "error")
-        return
-    act(store().edit_claim, NAME, number, verdict, ok=f"Claim {number} re-checked: {BADGE[str(verdict.label)]}.")
+        return None
+
+
+def recheck(number: int) -> None:
+    verdict = _checked(f"edit-{number}", "A claim cannot be empty.")
+    if verdict is not None:
+        act(store().edit_claim, NAME, number, verdict, ok=f"Claim {number} re-checked: {BADGE[str(verdict.label)]}.")
 
 
 def add_claim() -> None:
-    text = str(st.session_state.get("new_claim") or "").strip()
-    if not text:
-        flash("Write the claim to add.", "error")
-        return
-    try:
-        verdict = verify_one(text, session.language, session.published)
-    except FactCheckError as exc:
-        flash(str(exc), "error")
+    verdict = _checked("new_claim", "Write the claim to add.")
+    if verdict is None:
         return
     if act(store().add_claim, NAME, verdict, ok=f"Claim added and checked: {BADGE[str(verdict.label)]}."):
         st.session_state.new_claim = ""
