@@ -753,6 +753,10 @@ SAME_THING_RATIO = 10.0
 """Counts, amounts and measurements more than this many times apart are taken to measure different things (a
 company's yearly shipments against one cluster), not to contradict each other."""
 
+FAR_APART_RATIO = 30.0
+"""Any two figures of a kind this many times apart, durations and bounds included, measure different
+things: "under five minutes" of thrust is not a contradiction of a 16-day test."""
+
 SUPPORT_TOL = {"duration": 0.10}
 DEFAULT_SUPPORT_TOL = 0.05
 PARTLY_TOL = 0.35
@@ -827,6 +831,17 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
         and cv
         and fv
         and max(cv, fv) / min(cv, fv) > SAME_THING_RATIO
+    ):
+        return Comparison(
+            "unrelated",
+            None,
+            f"{format_quantity(claimed)} and {format_quantity(found)} are too far apart to be the same figure",
+        )
+    if (
+        claimed.kind not in ("date", "temperature", "percent", "multiplier")
+        and cv
+        and fv
+        and max(cv, fv) / min(cv, fv) > FAR_APART_RATIO
     ):
         return Comparison(
             "unrelated",

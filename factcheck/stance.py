@@ -260,6 +260,21 @@ class ComparatorStance:
                         continue  # a date across languages counts only in a sentence naming the claim's subject
                     if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_names, known):
                         aligned = None
+                    if (
+                        self.frames
+                        and aligned is not None
+                        and not (found.kind == "count" and q.unit and found.unit)
+                        and not (not same_language and not _generic(found) and compare(q, found).outcome == "supports")
+                        and not self._measures_the_same(
+                            claim,
+                            sentence if found.kind == "date" else _window(sentence, clause, found.span),
+                            same_language,
+                        )
+                    ):
+                        # Another attribute's figure ("the mirror is 6.5 m" for the sunshield) counts
+                        # for nothing. Across languages, where words match least, the same value in a
+                        # unit of the claim's kind stands in for them ("the data centre" for "le site").
+                        aligned = None
                     if aligned is None or (same_language and aligned < ALIGNED and _generic(found)):
                         # Another subject's figure, or a date or share in words about another event:
                         # neither for nor against. (Units make a figure specific; paraphrase
@@ -271,17 +286,16 @@ class ComparatorStance:
             return None
         clause_sims = self.similarity(focus(claim), [c[3] for c in candidates])
         relevance = [clause_sims[j] + sims[candidates[j][1]] + ALIGN_WEIGHT * fits[j] for j in range(len(candidates))]
-        best = max(relevance)
+        # A figure too far from the claim's to be the same measure is left out before the most
+        # relevant are chosen, so that it cannot shadow the figure the sentence gives for it.
+        compared = [(j, compare(candidates[j][0], candidates[j][2])) for j in range(len(candidates))]
+        compared = [(j, r) for j, r in compared if r.outcome != "unrelated"]
+        if not compared:
+            return None
+        best = max(relevance[j] for j, _ in compared)
         # Among numbers in equally relevant contexts, read the passage charitably: the claim is
         # judged against the one it matches best, so a second figure nearby is not a contradiction.
-        results = [
-            (j, compare(candidates[j][0], candidates[j][2]))
-            for j in range(len(candidates))
-            if relevance[j] >= best - CHARITY
-        ]
-        results = [(j, r) for j, r in results if r.outcome != "unrelated"]
-        if not results:
-            return None
+        results = [(j, r) for j, r in compared if relevance[j] >= best - CHARITY]
         order = {"supports": 0, "partly": 1, "refutes": 2}
         j, result = min(results, key=lambda jr: (order[jr[1].outcome], -relevance[jr[0]]))
         _, i, found, _ = candidates[j]
@@ -295,10 +309,10 @@ class ComparatorStance:
             # match dropped true refutations whose clause leans on its sentence, "le projet devient
             # officiel le 19 août 2021", and lost a dev pair.)
             return None
-        if self.frames and result.outcome == "refutes" and found.kind == "date" and same_language:
+        if self.frames and result.outcome == "refutes" and found.kind == "date":
             # The same subject has many dated events; another date refutes only for the same event.
-            event = predicate_terms(claim)
-            if event and not event & terms(candidates[j][3]):
+            event = event_words(claim)
+            if event and not self._meets(event, candidates[j][3], same_language):
                 return None
         stance = Stance.REFUTES if result.outcome == "refutes" else Stance.SUPPORTS
         score = min(1.0, 0.5 + sims[i] / 2)
@@ -310,6 +324,45 @@ class ComparatorStance:
             partial=result.outcome == "partly",
             found=found,
         )
+
+    def _measures_the_same(self, claim: Claim, window: str, same_language: bool) -> bool:
+        """Whether a figure's surroundings say what the claim's figure measures.
+
+        A unit says what kind of figure it is, not of what: "the mirror is 6.5 m across" and
+        "the sunshield is 21 m long" are both lengths. The claim's own attribute words (not its
+        names, figures or vague words like "long" or "has") must meet a word near the figure.
+        A claim with no such words is not gated. A count of a named thing ("18 segments")
+        carries its attribute in its noun and never comes here.
+        """
+        wanted = attribute_words(claim)
+        if not wanted:
+            return True
+        if self._meets(wanted, window, same_language):
+            return True
+        # The claim's subject named at the figure ties it to the claim, unless the name owns
+        # another thing there ("Webb's primary mirror measures 6.5 m" is not Webb's sunshield).
+        names = _names(claim.text)
+        if not names or not any(n in normalise_name(window) for n in names):
+            return False
+        owned = _owned_words(window, names)
+        return not owned or self._meets(wanted, " ".join(owned), same_language)
+
+    def _meets(self, wanted: frozenset[str], text: str, same_language: bool) -> bool:
+        """Whether text holds one of the wanted words.
+
+        In one language, the same stem. Across languages also a word the embedder puts within
+        BRIDGE of it ("pare-soleil", "sunshield"). Not within one language: there single words of
+        one family ("first", "second"; "hinted", "told": 0.64) come as close as true paraphrases
+        ("build", "construction": 0.68), and bridging them there lost two development claims
+        (jw-en-18, cc-en-24) for none won.
+        """
+        near = content_words(text)
+        if {w[:5] for w in wanted} & {w[:5] for w in near}:
+            return True
+        if same_language or not near:
+            return False
+        near_list = sorted(near)
+        return any(max(self.similarity(w, near_list)) >= BRIDGE for w in sorted(wanted))
 
     def _by_earlier_report(
         self, claim: Claim, passage: Passage, sentences: list[str], sims: list[float]
@@ -614,6 +667,66 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=16384)
+def content_words(text: str) -> frozenset[str]:
+    """Content words whole (lower case, accents folded), for matching across stems and languages."""
+    out = set()
+    for m in _WORD.finditer(text):
+        word = re.sub(r"['’]s?$", "", re.sub(r"^[a-z]['’]", "", m.group().lower()))
+        if len(word) >= 3 and word not in _NOT_TERMS and word not in _VAGUE:
+            out.add(_fold(word))
+    return frozenset(out)
+
+
+_VAGUE = langdata.union("vague_words")
+
+
+@lru_cache(maxsize=8)
+def _determiner(code: str) -> re.Pattern[str]:
+    """A determiner of one language (French "a" is a verb), or an English possessive "'s"."""
+    return re.compile(rf"(?:(?:^|(?<=\s))(?:{langdata.get(code).determiners})|(?<=\w)['’]s)(?=\s|$)", re.I)
+
+
+_PHRASE_WORDS = 3
+"""How many words after a determiner are taken as the thing it names ("the shaded side", "le pare-soleil")."""
+
+
+@lru_cache(maxsize=1024)
+def attribute_words(claim: Claim) -> frozenset[str]:
+    """The things the claim's figures belong to: words of its noun phrases, neither names, figures nor vague.
+
+    Only words after a determiner ("the sunshield", "chaque segment", "Webb's first burn")
+    count: without a parser that is how a thing is told from a verb, and a verb's paraphrase
+    ("built", "completed in 122 days") must not make a figure someone else's.
+    """
+    named = frozenset().union(*(terms(e) for e in claim.entities)) | _measure_words(claim)
+    phrases = " ".join(
+        " ".join(claim.text[m.end() :].split()[:_PHRASE_WORDS]) for m in _determiner(claim.lang).finditer(claim.text)
+    )
+    return frozenset(w for w in content_words(phrases) if w[:5] not in named)
+
+
+def _measure_words(claim: Claim) -> frozenset[str]:
+    """The words of the claim's figures, but for the nouns they count ("100 000 GPU" keeps "GPU")."""
+    return frozenset().union(*(terms(q.text) for q in claim.quantities if not (q.kind == "count" and q.unit)))
+
+
+def _window(sentence: str, clause: str, span: tuple[int, int], reach: int = 6) -> str:
+    """A figure's clause with the few words before it, where its subject often stands ("Son miroir, large de 6,5 m")."""
+    start = sentence.find(clause)
+    if start < 0:
+        return sentence
+    before = sentence[:start].split()[-reach:]
+    return " ".join([*before, clause])
+
+
+BRIDGE = 0.6
+"""The least embedding similarity for two different words to count as naming the same thing.
+Set by eye on word pairs of the development sets with the packaged multilingual encoder:
+"miroir"/"mirror" 0.87, "durée"/"duration" 0.91, "pare-soleil"/"sunshield" 0.60, against
+"pare-soleil"/"mirror" 0.43 and "segment"/"mirror" 0.25."""
+
+
 def _figure_words(claim: Claim) -> frozenset[str]:
     return frozenset().union(*(terms(q.text) for q in claim.quantities))
 
@@ -744,6 +857,31 @@ def predicate_terms(claim: Claim) -> frozenset[str]:
     rest = claim.text[verb.start() :] if verb else claim.text
     named = frozenset().union(*(terms(e) for e in claim.entities))
     return terms(rest) - named - _figure_words(claim)
+
+
+@lru_cache(maxsize=1024)
+def event_words(claim: Claim) -> frozenset[str]:
+    """The words of the claim's event, whole: after its first verb, else (a vague verb,
+    "the launch took place on ...") all its attribute words."""
+    verb = VERB_HINT.search(claim.text)
+    rest = claim.text[verb.start() :] if verb else claim.text
+    named = frozenset().union(*(terms(e) for e in claim.entities)) | _figure_words(claim)
+    return frozenset(w for w in content_words(rest) if w[:5] not in named) or attribute_words(claim)
+
+
+def _owned_words(text: str, names: frozenset[str]) -> list[str]:
+    """The content words that one of names owns in text: "Webb's primary mirror", "le miroir de Webb"."""
+    out: list[str] = []
+    for entity in find_entities(text):
+        entity = re.sub(r"['’]s$", "", entity)
+        if normalise_name(entity) not in names:
+            continue
+        e = re.escape(entity)
+        pairs = re.findall(rf"{e}['’]s?\s+([\w-]+)(?:\s+([\w-]+))?", text) + re.findall(
+            rf"([\w-]+)\s+(?:of|de|du|des|d['’])\s*(?:the\s+|la\s+|le\s+|l['’])?{e}()", text
+        )
+        out += [w for pair in pairs for w in pair if w and content_words(w)]
+    return out
 
 
 def _owned_by_another(claim: Claim, before: str, claim_terms: set[str]) -> bool:

@@ -179,6 +179,53 @@ def test_only_a_figure_of_the_same_subject_and_event_counts(claim, evidence, exp
 
 
 @pytest.mark.parametrize(
+    ("claim", "evidence", "code", "expected"),
+    [
+        # A unit says what kind of figure, not of what: the claim's attribute must be at the figure.
+        ("The sunshield is 27 m long.", "The primary mirror measures 6.5 m across.", "en", "neutral"),
+        ("The sunshield is 27 m long.", "The sunshield measures about 21 m by 14 m.", "en", "partly"),
+        ("Webb's sunshield is 27 m long.", "Webb's primary mirror measures 6.5 m across.", "en", "neutral"),
+        ("Webb's sunshield is 21 m long.", "Webb's sunshield is about 21 m long.", "en", "supports"),
+        ("Le pare-soleil mesure 27 m.", "Son miroir principal, large de 6,5 m, compte 18 segments.", "fr", "neutral"),
+        ("Le pare-soleil mesure 27 mètres.", "Le pare-soleil, fait de cinq couches, mesure 21 mètres.", "fr", "partly"),
+        # The claim's subject named at the figure is enough when it owns nothing else there.
+        ("Tesla will spend about $100 million on Dojo.", "Tesla plans to put $1 billion into Dojo.", "en", "refutes"),
+        # Figures far apart measure different things, durations and bounds included.
+        ("The vacuum test lasted 16 days.", "During the vacuum test the engine fired for 5 minutes.", "en", "neutral"),
+    ],
+)  # fmt: skip
+def test_a_figure_counts_only_when_stated_of_the_claims_attribute(claim, evidence, code, expected):
+    judge = ComparatorStance(_on_topic, topical=0.3)
+    e = judge.judge(make_claim(claim, code), Passage("s", "c", "", "", "", None, code, evidence, 1.0))
+    assert ("partly" if e.partial else e.stance.value) == expected
+
+
+def _words_apart(table):
+    """On topic for sentences; for a single word, the similarity the table gives its pair (else 0.1)."""
+
+    def similarity(query, texts):
+        if " " in query:
+            return [0.9] * len(texts)
+        return [table.get(frozenset((query, t)), 1.0 if t == query else 0.1) for t in texts]
+
+    return similarity
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        ("The sunshield is about 21 metres long.", "partly"),
+        ("The primary mirror is 6.5 metres across.", "neutral"),
+    ],
+)
+def test_across_languages_the_embedder_bridges_attribute_words(evidence, expected):
+    judge = ComparatorStance(_words_apart({frozenset(("pare-soleil", "sunshield")): 0.7}), topical=0.3)
+    claim = make_claim("Le pare-soleil de Webb s'étend sur 27 mètres de long.", "fr")
+    e = judge.judge(claim, Passage("s", "c", "", "", "", None, "en", evidence, 1.0))
+    assert ("partly" if e.partial else e.stance.value) == expected
+
+
+@pytest.mark.parametrize(
     ("claim", "evidence", "expected"),
     [
         # Who did it: the same event and thing with another doer refutes; the doer named supports.

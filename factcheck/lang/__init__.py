@@ -98,6 +98,12 @@ class LangData:
     """Pattern of coarse duration words (months, years): a rounder statement of a precise figure."""
     fine_durations: str
     """Pattern of fine duration words (days, weeks)."""
+    determiners: str
+    """Pattern of words that open a noun phrase ("the", "its", "chaque"): the words after one name a thing."""
+    vague_words: frozenset[str]
+    """Words that say nothing of whose figure it is: what kind of figure ("weighs", "température")
+    or which way a size is measured ("long", "hauteur"), which its unit already says, and verbs
+    that only give a figure or an event ("has", "affiche", "took place")."""
 
 
 def available() -> tuple[str, ...]:
