@@ -825,23 +825,13 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
         return _compare_dates(claimed, found)
     cv, fv = abs(float(claimed.value)), abs(float(found.value))
     point_values = claimed.approx in (None, "about") and found.approx in (None, "about")
-    if (
-        claimed.kind not in ("date", "duration", "temperature", "percent", "multiplier")
-        and point_values
-        and cv
-        and fv
-        and max(cv, fv) / min(cv, fv) > SAME_THING_RATIO
-    ):
-        return Comparison(
-            "unrelated",
-            None,
-            f"{format_quantity(claimed)} and {format_quantity(found)} are too far apart to be the same figure",
-        )
+    # Point counts, amounts and measurements part ways sooner than durations and bounds.
+    apart = SAME_THING_RATIO if point_values and claimed.kind != "duration" else FAR_APART_RATIO
     if (
         claimed.kind not in ("date", "temperature", "percent", "multiplier")
         and cv
         and fv
-        and max(cv, fv) / min(cv, fv) > FAR_APART_RATIO
+        and max(cv, fv) / min(cv, fv) > apart
     ):
         return Comparison(
             "unrelated",

@@ -30,7 +30,15 @@ from factcheck.claims import (
 )
 from factcheck.embeddings import Similarity
 from factcheck.places import is_place
-from factcheck.quantities import MEASURE_KINDS, PHYSICAL_KINDS, comparable, compare, format_quantity, parse_quantities
+from factcheck.quantities import (
+    MEASURE_KINDS,
+    PHYSICAL_KINDS,
+    Comparison,
+    comparable,
+    compare,
+    format_quantity,
+    parse_quantities,
+)
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
 
 QUANTITY_KINDS = MEASURE_KINDS
@@ -223,7 +231,7 @@ class ComparatorStance:
         same_language: bool = True,
     ) -> _Reading | None:
         """The best reading of claimed against the figures of each sentence (parallel lists)."""
-        candidates: list[tuple[Quantity, int, Quantity, str]] = []
+        candidates: list[tuple[Quantity, int, Quantity, str, Comparison]] = []
         fits: list[float] = []
         passage_names = normalise_name(" ".join(sentences))
         known = known_names(" ".join(sentences))
@@ -260,11 +268,12 @@ class ComparatorStance:
                         continue  # a date across languages counts only in a sentence naming the claim's subject
                     if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_names, known):
                         aligned = None
+                    comparison = compare(q, found)
                     if (
                         self.frames
                         and aligned is not None
                         and not (found.kind == "count" and q.unit and found.unit)
-                        and not (not same_language and not _generic(found) and compare(q, found).outcome == "supports")
+                        and not (not same_language and not _generic(found) and comparison.outcome == "supports")
                         and not self._measures_the_same(
                             claim,
                             sentence if found.kind == "date" else _window(sentence, clause, found.span),
@@ -280,7 +289,7 @@ class ComparatorStance:
                         # neither for nor against. (Units make a figure specific; paraphrase
                         # "construction lasted" for "took to build" shares no word, so those pass.)
                         continue
-                    candidates.append((q, i, found, clause))
+                    candidates.append((q, i, found, clause, comparison))
                     fits.append(aligned)
         if not candidates:
             return None
@@ -288,8 +297,7 @@ class ComparatorStance:
         relevance = [clause_sims[j] + sims[candidates[j][1]] + ALIGN_WEIGHT * fits[j] for j in range(len(candidates))]
         # A figure too far from the claim's to be the same measure is left out before the most
         # relevant are chosen, so that it cannot shadow the figure the sentence gives for it.
-        compared = [(j, compare(candidates[j][0], candidates[j][2])) for j in range(len(candidates))]
-        compared = [(j, r) for j, r in compared if r.outcome != "unrelated"]
+        compared = [(j, c[4]) for j, c in enumerate(candidates) if c[4].outcome != "unrelated"]
         if not compared:
             return None
         best = max(relevance[j] for j, _ in compared)
@@ -298,7 +306,7 @@ class ComparatorStance:
         results = [(j, r) for j, r in compared if relevance[j] >= best - CHARITY]
         order = {"supports": 0, "partly": 1, "refutes": 2}
         j, result = min(results, key=lambda jr: (order[jr[1].outcome], -relevance[jr[0]]))
-        _, i, found, _ = candidates[j]
+        _, i, found, _, _ = candidates[j]
         if (
             result.outcome == "refutes"
             and _generic(found)
@@ -659,23 +667,24 @@ def terms(text: str) -> frozenset[str]:
 
     Cached: every candidate figure of every passage asks again for the claim's own terms.
     """
-    out = set()
+    return frozenset(folded[:5] for _, folded in _words(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[tuple[str, str], ...]:
+    """Each content word of text as written (lower case) and accent-folded: what terms and content_words read."""
+    out = []
     for m in _WORD.finditer(text):
         word = re.sub(r"['’]s?$", "", re.sub(r"^[a-z]['’]", "", m.group().lower()))
         if len(word) >= 3 and word not in _NOT_TERMS:
-            out.add(_fold(word)[:5])
-    return frozenset(out)
+            out.append((word, _fold(word)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=16384)
 def content_words(text: str) -> frozenset[str]:
-    """Content words whole (lower case, accents folded), for matching across stems and languages."""
-    out = set()
-    for m in _WORD.finditer(text):
-        word = re.sub(r"['’]s?$", "", re.sub(r"^[a-z]['’]", "", m.group().lower()))
-        if len(word) >= 3 and word not in _NOT_TERMS and word not in _VAGUE:
-            out.add(_fold(word))
-    return frozenset(out)
+    """Content words whole (lower case, accents folded, vague words out), for matching across stems and languages."""
+    return frozenset(folded for word, folded in _words(text) if word not in _VAGUE)
 
 
 _VAGUE = langdata.union("vague_words")
@@ -699,7 +708,7 @@ def attribute_words(claim: Claim) -> frozenset[str]:
     count: without a parser that is how a thing is told from a verb, and a verb's paraphrase
     ("built", "completed in 122 days") must not make a figure someone else's.
     """
-    named = frozenset().union(*(terms(e) for e in claim.entities)) | _measure_words(claim)
+    named = _name_terms(claim) | _measure_words(claim)
     phrases = " ".join(
         " ".join(claim.text[m.end() :].split()[:_PHRASE_WORDS]) for m in _determiner(claim.lang).finditer(claim.text)
     )
@@ -850,23 +859,28 @@ def _is_unit(name: str) -> bool:
 _UNIT_WORDS = {w for written in langdata.union("units") for w in written.split()} | {"degrees", "degrés"}
 
 
+def _event_text(claim: Claim) -> str:
+    """The claim from its first verb on: where its event is told."""
+    verb = VERB_HINT.search(claim.text)
+    return claim.text[verb.start() :] if verb else claim.text
+
+
+def _name_terms(claim: Claim) -> frozenset[str]:
+    return frozenset().union(*(terms(e) for e in claim.entities))
+
+
 @lru_cache(maxsize=1024)
 def predicate_terms(claim: Claim) -> frozenset[str]:
     """The words of the claim's event: after its first verb, without names and figures ("décollé")."""
-    verb = VERB_HINT.search(claim.text)
-    rest = claim.text[verb.start() :] if verb else claim.text
-    named = frozenset().union(*(terms(e) for e in claim.entities))
-    return terms(rest) - named - _figure_words(claim)
+    return terms(_event_text(claim)) - _name_terms(claim) - _figure_words(claim)
 
 
 @lru_cache(maxsize=1024)
 def event_words(claim: Claim) -> frozenset[str]:
     """The words of the claim's event, whole: after its first verb, else (a vague verb,
     "the launch took place on ...") all its attribute words."""
-    verb = VERB_HINT.search(claim.text)
-    rest = claim.text[verb.start() :] if verb else claim.text
-    named = frozenset().union(*(terms(e) for e in claim.entities)) | _figure_words(claim)
-    return frozenset(w for w in content_words(rest) if w[:5] not in named) or attribute_words(claim)
+    named = _name_terms(claim) | _figure_words(claim)
+    return frozenset(w for w in content_words(_event_text(claim)) if w[:5] not in named) or attribute_words(claim)
 
 
 def _owned_words(text: str, names: frozenset[str]) -> list[str]:
@@ -874,14 +888,17 @@ def _owned_words(text: str, names: frozenset[str]) -> list[str]:
     out: list[str] = []
     for entity in find_entities(text):
         entity = re.sub(r"['’]s$", "", entity)
-        if normalise_name(entity) not in names:
-            continue
-        e = re.escape(entity)
-        pairs = re.findall(rf"{e}['’]s?\s+([\w-]+)(?:\s+([\w-]+))?", text) + re.findall(
-            rf"([\w-]+)\s+(?:of|de|du|des|d['’])\s*(?:the\s+|la\s+|le\s+|l['’])?{e}()", text
-        )
-        out += [w for pair in pairs for w in pair if w and content_words(w)]
+        if normalise_name(entity) in names:
+            out += [w for pair in _possessions(entity, text) for w in pair if w and content_words(w)]
     return out
+
+
+def _possessions(entity: str, text: str) -> list[tuple[str, str]]:
+    """The one or two words entity owns in text, after "X's" or before "of X" / "de X"."""
+    e = re.escape(entity)
+    return re.findall(rf"{e}['’]s?\s+([\w-]+)(?:\s+([\w-]+))?", text) + re.findall(
+        rf"([\w-]+)\s+(?:of|de|du|des|d['’])\s*(?:the\s+|la\s+|le\s+|l['’])?{e}()", text
+    )
 
 
 def _owned_by_another(claim: Claim, before: str, claim_terms: set[str]) -> bool:
@@ -896,12 +913,7 @@ def _owned_by_another(claim: Claim, before: str, claim_terms: set[str]) -> bool:
         name = normalise_name(entity)
         if not name or any(w in name or name in w for w in wanted):
             continue
-        e = re.escape(entity)
-        owned = [
-            " ".join(m)
-            for m in re.findall(rf"{e}['’]s?\s+([\w-]+)(?:\s+([\w-]+))?", before)
-            + re.findall(rf"([\w-]+)\s+(?:of|de|du|des|d['’])\s*(?:the\s+|la\s+|le\s+|l['’])?{e}()", before)
-        ]
+        owned = [" ".join(m) for m in _possessions(entity, before)]
         if any(terms(word) & claim_terms for word in owned):
             return True
     return False
