@@ -446,8 +446,9 @@ class LexicalIndex:
     def search(self, query: str, limit: int) -> list[tuple[Passage, float]]:
         """The best BM25 matches of query, best first, as (passage with score 0, BM25 score) pairs.
 
-        Only chunks with a positive score (sharing a word with the query) are returned;
-        ties keep the order in which chunks were indexed.
+        Only chunks with a positive score (sharing a word with the query) are returned. Ties
+        are broken by chunk id, which comes from the text, so the answer does not depend on
+        the order in which chunks happened to be indexed (a re-run after a crash, say).
         """
         tokens = tokenize(query)[:MAX_QUERY_TOKENS]
         if not tokens or limit < 1:
@@ -460,16 +461,19 @@ class LexicalIndex:
         if len(hits) > limit:
             cut = np.partition(scores[hits], len(hits) - limit)[len(hits) - limit]
             hits = hits[scores[hits] >= cut]
-        order = hits[np.lexsort((ids[hits], -scores[hits]))][:limit]
-        if not len(order):
+        if not len(hits):
             return []
-        wanted = [int(i) for i in ids[order]]
-        marks = ",".join("?" * len(wanted))
-        rows = {i: (cid, text, meta) for i, cid, text, meta in self._read(
-            f"SELECT id, chunk_id, text, meta FROM chunks WHERE id IN ({marks})", wanted
-        )}
-        return [
-            (to_passage(rows[i][0], rows[i][1], json.loads(rows[i][2]), 0.0), float(scores[o]))
-            for i, o in zip(wanted, order, strict=True)
-            if i in rows
-        ]
+        wanted = [int(i) for i in ids[hits]]
+        rows: dict[int, tuple[str, str, str]] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for i, cid, text, meta in self._read(
+                f"SELECT id, chunk_id, text, meta FROM chunks WHERE id IN ({marks})", part
+            ):
+                rows[i] = (cid, text, meta)
+        found = sorted(
+            ((float(scores[h]), rows[i]) for i, h in zip(wanted, hits, strict=True) if i in rows),
+            key=lambda hit: (-hit[0], hit[1][0]),
+        )[:limit]
+        return [(to_passage(cid, text, json.loads(meta), 0.0), score) for score, (cid, text, meta) in found]
