@@ -109,6 +109,15 @@ CHARITY = 0.05
 """Numbers whose context is this close in similarity to the best are read as equally relevant."""
 
 
+STATEMENT_WORDS = 2
+"""The fewest words besides names a statement needs before a sentence can be said to state it all."""
+
+COVERAGE = 0.7
+"""The share of a statement's names and words a sentence must hold to state it."""
+
+_NEGATION = re.compile(rf"\b(?:{langdata.pattern('negation')})\b|n't\b", re.I)
+
+
 class ComparatorStance:
     """Stance from quantities, dates and organisation lists, with embedding-picked context.
 
@@ -152,6 +161,7 @@ class ComparatorStance:
             or self._by_organisations(claim, sentences, sims, passage.language)
             or self._by_place(claim, sentences, sims)
             or self._by_agent(claim, passage, sentences, sims)
+            or self._by_statement(claim, passage, sentences, sims)
             or _Reading(Stance.NEUTRAL, 0.0, _neutral_reason(claim, sims[best], self.topical), sentences[best])
         )
         later = bool(article_date and passage.published and passage.published > article_date)
@@ -426,13 +436,14 @@ class ComparatorStance:
             return None
         name, role = doer
         themes = [e for e in names if e != name]
+        negated = bool(_NEGATION.search(claim.text))
         best: _Reading | None = None
         for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
             if sims[i] < self.topical:
                 break
             sentence = sentences[i]
-            if len(event & terms(sentence)) < max(1, (len(event) + 1) // 2):
-                continue  # not the claim's event
+            if not _states_event(event, sentence) or bool(_NEGATION.search(sentence)) != negated:
+                continue  # not the claim's event, or the event denied ("was not built by")
             # What it was done to may be named elsewhere in the passage ("manages the project").
             if not any(_same_name(t, e) for t in themes for e in find_entities(passage.text)):
                 continue
@@ -449,6 +460,47 @@ class ComparatorStance:
             if best is None or _rank(reading) > _rank(best):
                 best = reading
         return best
+
+    def _by_statement(self, claim: Claim, passage: Passage, sentences: list[str], sims: list[float]) -> _Reading | None:
+        """Support a statement without figures from a sentence that says nearly all of it.
+
+        Who leads, supplies or approved what has no figure to compare, and the learned reader
+        is weak on it. A sentence that holds most of the claim's names and other words (by lemma
+        in one language, by single-word vectors across languages: "fourni" for "provided"), and
+        the places it names, says the same thing; one negated where the claim is not, or told as
+        a plan where the claim states a fact, does not. Names merely mentioned together miss the
+        claim's words and stay neutral; such a sentence never refutes.
+        """
+        if not self.frames or claim.kind != "statement" or claim.quantities:
+            return None
+        names = _names(claim.text)
+        words = content_words(claim.text) - {w for n in names for w in content_words(n)}
+        words = frozenset(w for w in words if w[:5] not in _name_terms(claim))
+        if not names or len(words) < STATEMENT_WORDS:
+            return None
+        same_language = (passage.language or claim.lang) == claim.lang
+        negated, planned = bool(_NEGATION.search(claim.text)), is_plan(claim.text)
+        claimed = [e for e in claim.entities if is_place(e)]
+        for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
+            if sims[i] < self.topical:
+                break
+            sentence = sentences[i]
+            named = sum(n in normalise_name(sentence) for n in names)
+            there = _places_in(sentence)
+            fits = [places.compatible(p, t) for p in claimed for t in there]
+            if claimed and (False in fits or True not in fits):
+                continue  # "a former factory in Nashville" is not stated by one in Memphis
+            if not named or bool(_NEGATION.search(sentence)) != negated or is_plan(sentence) != planned:
+                continue
+            said = sum(self._meets(frozenset({w}), sentence, same_language) for w in sorted(words))
+            if said >= STATEMENT_WORDS and named + said >= COVERAGE * (len(names) + len(words)):
+                return _Reading(
+                    Stance.SUPPORTS,
+                    min(1.0, 0.5 + sims[i] / 2),
+                    f"states the same: {named} of its {len(names)} names and {said} of its {len(words)} other words",
+                    sentence,
+                )
+        return None
 
     def _by_organisations(
         self, claim: Claim, sentences: list[str], sims: list[float], language: str = ""
@@ -477,7 +529,7 @@ class ComparatorStance:
             missing = [wanted[k] for k in wanted if k not in present]
             others = [v for k, v in listed.items() if k not in wanted and not any(k in w or w in k for w in wanted)]
             score = min(1.0, 0.5 + sims[i] / 2)
-            if self.frames and same_language and event and not event & terms(sentence):
+            if self.frames and same_language and event and not _states_event(event, sentence):
                 continue  # the same names doing something else ("attended the meeting", not "signed")
             if not missing:
                 reading = _Reading(Stance.SUPPORTS, score, f"names all of {', '.join(wanted.values())}", sentence)
@@ -524,6 +576,11 @@ class ComparatorStance:
                     Stance.REFUTES, score, f"places it in {', '.join(named)}, not {', '.join(claimed)}", sentences[i]
                 )
         return None
+
+
+def _states_event(event: frozenset[str], sentence: str) -> bool:
+    """Whether sentence holds most of the claim's event words: "signed the pledge", not "attended the meeting"."""
+    return len(event & terms(sentence)) >= max(1, (len(event) + 1) // 2)
 
 
 def _places_in(sentence: str) -> list[str]:
@@ -663,7 +720,8 @@ def _fold(word: str) -> str:
 
 @lru_cache(maxsize=16384)
 def terms(text: str) -> frozenset[str]:
-    """Content words as crude stems (five letters, accents folded): "launched" meets "launch".
+    """Content words as crude stems (five letters of the lemma, accents folded): "launched" meets
+    "launch", "led" meets "lead".
 
     Cached: every candidate figure of every passage asks again for the claim's own terms.
     """
@@ -672,12 +730,13 @@ def terms(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=16384)
 def _words(text: str) -> tuple[tuple[str, str], ...]:
-    """Each content word of text as written (lower case) and accent-folded: what terms and content_words read."""
+    """Each content word of text as written (lower case) and as its lemma, accent-folded: what terms and
+    content_words read."""
     out = []
     for m in _WORD.finditer(text):
         word = re.sub(r"['’]s?$", "", re.sub(r"^[a-z]['’]", "", m.group().lower()))
         if len(word) >= 3 and word not in _NOT_TERMS:
-            out.append((word, _fold(word)))
+            out.append((word, _fold(langdata.lemma(word))))
     return tuple(out)
 
 

@@ -244,6 +244,53 @@ def test_statements_without_figures_compare_who_did_it(claim, evidence, expected
     assert read(claim, evidence) == expected
 
 
+@pytest.mark.parametrize(
+    ("claim", "evidence", "code", "expected"),
+    [
+        # A sentence that names what the claim names and says its words (by lemma: "led", "lead") states it.
+        (
+            "Ted Townsend and Troy Parkes will lead the new operations team.",
+            "The operations team will be led by Ted Townsend and by Troy Parkes.",
+            "en",
+            "supports",
+        ),
+        # The same names doing something else, the same words negated, or another place: not stated.
+        (
+            "Ted Townsend and Troy Parkes will lead the new operations team.",
+            "Ted Townsend and Troy Parkes attended the launch of the team.",
+            "en",
+            "neutral",
+        ),
+        (
+            "The Shelby County board upheld the permit for Acme Energy.",
+            "The Shelby County board has not upheld the permit for Acme Energy.",
+            "en",
+            "neutral",
+        ),
+        (
+            "Acme Energy s'est installée dans une ancienne usine automobile de Nashville.",
+            "Acme Energy s'est installée dans une ancienne usine automobile de Memphis.",
+            "fr",
+            "neutral",
+        ),
+        (
+            "Acme Energy s'est installée dans une ancienne usine automobile de Nashville.",
+            "Acme Energy s'est installée dans une ancienne usine automobile de Nashville, dans le Tennessee.",
+            "fr",
+            "supports",
+        ),
+    ],
+)
+def test_a_statement_without_figures_is_supported_by_a_sentence_that_says_all_of_it(claim, evidence, code, expected):
+    assert read(claim, evidence, code) == expected
+
+
+def test_lemmas_join_irregular_forms_in_both_languages():
+    assert [lang.lemma(w) for w in ("led", "upheld", "built", "maintenu", "chevaux")] == [
+        "lead", "uphold", "build", "maintenir", "cheval",
+    ]  # fmt: skip
+
+
 def test_a_start_date_is_refuted_by_an_earlier_report_of_the_same_thing():
     judge = ComparatorStance(_on_topic, topical=0.3)
     claim = make_claim("Tesla has been working on Dojo since 2023.", "en")

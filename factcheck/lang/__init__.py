@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
+
+import simplemma
 
 from factcheck.errors import InputError
 
@@ -159,6 +161,17 @@ def pattern(field: str) -> str:
 def regex(field: str, flags: int = re.I) -> re.Pattern[str]:
     """`pattern(field)` as a whole-word regular expression."""
     return re.compile(rf"\b(?:{pattern(field)})\b", flags)
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The dictionary form of a lower-case word in any language factcheck reads ("led" -> "lead",
+    "maintenu" -> "maintenir"), from simplemma's tables; the word itself when it knows none.
+
+    Without a parser or a tagger for English on the registries, this is what lets a verb's
+    inflections meet: a five-letter stem joins "launched" and "launch" but not "led" and "lead".
+    """
+    return simplemma.lemmatize(word, lang=available())
 
 
 def alternation(words: Iterable[str]) -> str:
