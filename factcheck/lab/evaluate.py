@@ -308,6 +308,11 @@ def _verdict_prediction(item: Item, table: dict, verdict) -> Prediction:
     )
 
 
+def _corpus_of(name: str, settings: Settings) -> Path:
+    """The corpus a claim set is checked against: its own for our out-of-topic sets, else the configured one."""
+    return default_path(name) / "corpus" if name in OWN_CORPUS_SETS else settings.corpus_dir
+
+
 def _run_corpus(
     name: str, items: Sequence[Item], settings: Settings, system: str, embeddings, progress: Progress | None
 ) -> list[Prediction]:
@@ -316,7 +321,7 @@ def _run_corpus(
     table = VERDICT_MAP[name]
     update: dict[str, Any] = {"stance": system}
     if name in OWN_CORPUS_SETS:  # checked against its own corpus, in a collection of its own
-        update |= {"corpus_dir": default_path(name) / "corpus", "collection": f"eval-{name}"}
+        update |= {"corpus_dir": _corpus_of(name, settings), "collection": f"eval-{name}"}
     checker = FactChecker(settings.model_copy(update=update), embeddings=embeddings)
     checker.ensure_index()
     out = []
@@ -393,7 +398,7 @@ def run(
         "evidence": {
             "pairs": "gold: the dataset's evidence text of each pair",
             "claims": "gold: the dataset's evidence texts of each claim",
-            "corpus": f"retrieved from the configured corpus ({settings.corpus_dir}); the dataset gives none",
+            "corpus": f"retrieved from the corpus {_corpus_of(name, settings)}; the dataset gives none",
         }[spec.kind],
     }
     return {**described, **metrics(name, predictions)}, predictions
