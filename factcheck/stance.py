@@ -801,8 +801,10 @@ def _figure_words(claim: Claim) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _names(text: str) -> frozenset[str]:
-    # "Tesla's Dojo" names two things, each of which a source may name alone.
-    parts = [p for e in find_entities(text) if not is_place(e) for p in re.split(r"['’]s?(?:\s+|$)", e)]
+    # "Tesla's Dojo" and "NIRSpec de Webb" name two things, each of which a source may name alone.
+    parts = [
+        p for e in find_entities(text) if not is_place(e) for p in re.split(r"['’]s?(?:\s+|$)|\s+(?:de|du|of)\s+", e)
+    ]
     return frozenset(normalise_name(p) for p in parts if not is_place(p)) - {""}
 
 
