@@ -323,3 +323,11 @@ def test_verify_reports_a_bad_claim_in_its_place(tmp_path):
     assert [("error" in row) for row in rows] == [False, True, False]
     assert rows[1]["error"] == "The claim is empty."
     assert rows[0]["verdict"] in {"SUPPORTED", "NOT_ENOUGH_INFO"}
+
+
+def test_a_name_of_another_counts_as_both_names():
+    """"NIRSpec de Webb" is named by a source that says "Webb's NIRSpec", or either name alone."""
+    from factcheck.stance import _names
+
+    assert {"nirspec", "webb"} <= _names("L'ESA a fourni le spectrographe NIRSpec de Webb.")
+    assert {"autonomyday", "tesla"} <= _names("Musk spoke at the Autonomy Day of Tesla.")
