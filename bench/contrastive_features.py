@@ -16,8 +16,9 @@ from pathlib import Path
 
 from factcheck.lab import train_stance
 from factcheck.lab.datasets import BENCHMARKS_DIR
+from factcheck.lab.pairs import macro_f1
 from factcheck.lab.train_cache import EmbeddingCache
-from factcheck.lab.train_crossencoder import gather, macro_f1
+from factcheck.lab.train_crossencoder import gather
 from factcheck.stance_model import LABELS, StanceModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     _, _, test = gather(BENCHMARKS_DIR, seed=14, cf_nei=0.25, sick=0, dev_cf=200)
     pairs = test["contrastive"]
-    as_stance = train_stance.Pairs(pairs.claims, pairs.evidence, pairs.langs, pairs.targets, ["c"] * len(pairs))
-    x = train_stance.featurise(as_stance, EmbeddingCache(args.cache))
+    x = train_stance.featurise(pairs, EmbeddingCache(args.cache))
     model = StanceModel.load()
     pred = [LABELS.index(s) for s, _ in model.decide(model.probabilities(x))]
     gold = pairs.targets

@@ -36,7 +36,6 @@ import resource
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,46 +52,11 @@ from factcheck.crossencoder import (
 )
 from factcheck.lab.contrastive import SourcePair, generate
 from factcheck.lab.datasets import load, split_of
+from factcheck.lab.pairs import NOT_REFUTES, TARGET, Pairs, macro_f1, read_jsonl, weighted_loss
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "factcheck" / "models" / "crossencoder"
-NOT_REFUTES = -1
-"""Target for a pair known only not to contradict its claim (DACCORD "compatibles")."""
 
-_TARGET = {
-    "supports": 0, "entailment": 0, "SUPPORTS": 0, "ENTAILMENT": 0, "partly": 0,
-    "refutes": 1, "contradiction": 1, "REFUTES": 1, "CONTRADICTION": 1,
-    "neutral": 2, "not enough info": 2, "NOT_ENOUGH_INFO": 2, "NEUTRAL": 2,
-    "compatibles": NOT_REFUTES,
-}  # fmt: skip
-
-
-@dataclass
-class Pairs:
-    """Parallel lists: claim, evidence, language, target, which set."""
-
-    claims: list[str] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
-    langs: list[str] = field(default_factory=list)
-    targets: list[int] = field(default_factory=list)
-    sets: list[str] = field(default_factory=list)
-
-    def add(self, name: str, claim: str, evidence: str, lang: str, label: str) -> None:
-        self.claims.append(claim)
-        self.evidence.append(evidence)
-        self.langs.append(lang)
-        self.targets.append(_TARGET[label])
-        self.sets.append(name)
-
-    def subset(self, idx: list[int]) -> Pairs:
-        return Pairs(*([getattr(self, f)[i] for i in idx] for f in ("claims", "evidence", "langs", "targets", "sets")))
-
-    def __len__(self) -> int:
-        return len(self.targets)
-
-
-def _own_pairs(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def gather(
@@ -105,7 +69,7 @@ def gather(
     sources: dict[str, list[SourcePair]] = {"train": [], "dev": [], "test": []}
 
     def source(part: str, item_id: str, claim: str, evidence: str, lang: str, label: str) -> None:
-        if _TARGET[label] == 0:
+        if TARGET[label] == 0:
             sources[part].append(SourcePair(item_id, claim, evidence, lang))
 
     for item in load("climate-fever-pairs", benchmarks / "climate-fever", "all"):
@@ -128,7 +92,7 @@ def gather(
             part = "dev" if split_of(item.id) == "dev" else "train"
             parts[part].add(name, item.claim, item.evidence[0], item.lang, item.label)
             source(part, item.id, item.claim, item.evidence[0], item.lang, item.label)
-    for row in _own_pairs(ROOT / "bench" / "data" / "stance_pairs.jsonl"):
+    for row in read_jsonl(ROOT / "bench" / "data" / "stance_pairs.jsonl"):
         part = "dev" if split_of(row["id"]) == "dev" else "train"
         parts[part].add("own", row["claim"], row["evidence"], row["lang"], row["label"])
         if row["label"] == "supports":
@@ -150,7 +114,7 @@ def gather(
             target.add("contrastive", p.claim, p.evidence, p.lang, p.label)
 
     test["own-heldout"] = Pairs()
-    for row in _own_pairs(ROOT / "bench" / "data" / "stance_pairs_heldout.jsonl"):
+    for row in read_jsonl(ROOT / "bench" / "data" / "stance_pairs_heldout.jsonl"):
         test["own-heldout"].add("own", row["claim"], row["evidence"], row["lang"], row["label"])
     # Smallest first: on a busy machine the large sets may take long, and each set's logits are saved as it ends.
     for name, path, split in (
@@ -164,18 +128,6 @@ def gather(
         for item in load(name, benchmarks / path, split):
             test[name].add(name, item.claim, item.evidence[0], item.lang, item.label)
     return parts["train"], parts["dev"], test
-
-
-def _loss(logits, targets, weights):
-    import torch
-
-    logp = torch.log_softmax(logits, dim=1)
-    known = targets >= 0
-    nll = torch.zeros_like(weights)
-    nll[known] = -logp[known, targets[known]]
-    # "Does not contradict" (DACCORD compatibles): the probability of supports or neutral together.
-    nll[~known] = -torch.logsumexp(logp[~known][:, [0, 2]], dim=1)
-    return (nll * weights).sum() / weights.sum()
 
 
 def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -204,16 +156,6 @@ def predict_logits(model, ids: list[list[int]], pad: int, batch_size: int = 64) 
             x, mask = pad_batch([ids[i] for i in chunk], pad)
             out[chunk] = model(x, mask).float().numpy()
     return out
-
-
-def macro_f1(gold: list[int], pred: list[int], labels=(0, 1, 2)) -> float:
-    f1s = []
-    for label in labels:
-        tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f1s) / len(f1s)
 
 
 def score(cal: Calibration, logits: np.ndarray, targets: list[int], binary: bool | None = None) -> dict:
@@ -430,7 +372,7 @@ def main(argv: list[str] | None = None) -> None:
         x, mask = pad_batch([ids[i] for i in batch], tok.pad)
         y = torch.tensor([train.targets[i] for i in batch])
         w = torch.tensor([class_weight[train.targets[i]] / mean_w for i in batch], dtype=torch.float32)
-        loss = _loss(model(x, mask), y, w)
+        loss = weighted_loss(model(x, mask), y, w)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -28,58 +28,24 @@ import json
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from factcheck.lab.datasets import load, split_of
 from factcheck.lab.evaluate import calibration_error, reliability_bins
+from factcheck.lab.pairs import NOT_REFUTES, Pairs, macro_f1, read_jsonl, weighted_loss
 from factcheck.lab.train_cache import CachedEmbeddings, EmbeddingCache
 from factcheck.stance_model import DEFAULT_MODEL_DIR, LABELS, SURFACE, StanceModel, pair_features
 from factcheck.types import Stance
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_REFUTES = -1
-"""Target for a pair known only not to contradict its claim (DACCORD "compatibles")."""
 
-_TARGET = {
-    "supports": 0, "entailment": 0, "SUPPORTS": 0, "partly": 0,
-    "refutes": 1, "contradiction": 1, "REFUTES": 1,
-    "neutral": 2, "not enough info": 2, "NOT_ENOUGH_INFO": 2,
-    "compatibles": NOT_REFUTES,
-}  # fmt: skip
-
-
-@dataclass
-class Pairs:
-    """Parallel lists of one split of one or more sets."""
-
-    claims: list[str]
-    evidence: list[str]
-    langs: list[str]
-    targets: list[int]
-    sets: list[str]
-
-    @classmethod
-    def empty(cls) -> Pairs:
-        return cls([], [], [], [], [])
-
-    def add(self, name: str, claim: str, evidence: str, lang: str, label: str) -> None:
-        self.claims.append(claim)
-        self.evidence.append(evidence)
-        self.langs.append(lang)
-        self.targets.append(_TARGET[label])
-        self.sets.append(name)
-
-
-def _own_pairs(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def gather(benchmarks: Path) -> tuple[Pairs, Pairs, dict[str, Pairs]]:
     """Train, dev and the held-out test sets, built from the loaders in factcheck.lab.datasets."""
-    train, dev, test = Pairs.empty(), Pairs.empty(), {}
+    train, dev, test = Pairs(), Pairs(), {}
 
     def put(target: Pairs, name: str, items) -> None:
         for item in items:
@@ -104,7 +70,7 @@ def gather(benchmarks: Path) -> tuple[Pairs, Pairs, dict[str, Pairs]]:
             (dev if split_of(item.id) == "dev" else train).add(
                 name, item.claim, item.evidence[0], item.lang, item.label
             )
-    for row in _own_pairs(ROOT / "bench" / "data" / "stance_pairs.jsonl"):
+    for row in read_jsonl(ROOT / "bench" / "data" / "stance_pairs.jsonl"):
         (dev if split_of(row["id"]) == "dev" else train).add(
             "own", row["claim"], row["evidence"], row["lang"], row["label"]
         )
@@ -116,10 +82,10 @@ def gather(benchmarks: Path) -> tuple[Pairs, Pairs, dict[str, Pairs]]:
         ("rte3-fr", "rte3-fr", "test"),
         ("xnli-fr", "xnli-fr", "dev"),
     ):
-        test[name] = Pairs.empty()
+        test[name] = Pairs()
         put(test[name], name, load(name, benchmarks / path, split))
-    test["own-heldout"] = Pairs.empty()
-    for row in _own_pairs(ROOT / "bench" / "data" / "stance_pairs_heldout.jsonl"):
+    test["own-heldout"] = Pairs()
+    for row in read_jsonl(ROOT / "bench" / "data" / "stance_pairs_heldout.jsonl"):
         test["own-heldout"].add("own", row["claim"], row["evidence"], row["lang"], row["label"])
     return train, dev, test
 
@@ -128,18 +94,6 @@ def featurise(pairs: Pairs, cache: EmbeddingCache) -> np.ndarray:
     u = cache.embed(pairs.claims, progress=True)
     v = cache.embed(pairs.evidence, progress=True)
     return pair_features(u, v, pairs.claims, pairs.evidence, pairs.langs)
-
-
-def _loss(logits, targets, weights):
-    import torch
-
-    logp = torch.log_softmax(logits, dim=1)
-    known = targets >= 0
-    nll = torch.zeros_like(weights)
-    nll[known] = -logp[known, targets[known]]
-    # "Does not contradict": the probability of supports or neutral together.
-    nll[~known] = -torch.logsumexp(logp[~known][:, [0, 2]], dim=1)
-    return (nll * weights).sum() / weights.sum()
 
 
 def train_network(
@@ -163,26 +117,16 @@ def train_network(
         net.train()
         for idx in torch.randperm(len(yt), generator=gen).split(128):
             opt.zero_grad()
-            _loss(net(xt[idx]), yt[idx], wt[idx]).backward()
+            weighted_loss(net(xt[idx]), yt[idx], wt[idx]).backward()
             opt.step()
         net.eval()
         with torch.no_grad():
-            dev_loss = float(_loss(net(xd), yd, wd))
+            dev_loss = float(weighted_loss(net(xd), yd, wd))
         print(f"epoch {epoch + 1}: dev loss {dev_loss:.4f}", file=sys.stderr)
         if dev_loss < best:
             best, best_state = dev_loss, {k: v.clone() for k, v in net.state_dict().items()}
     net.load_state_dict(best_state)
     return net, best
-
-
-def macro_f1(gold: list[int], pred: list[int], labels=(0, 1, 2)) -> float:
-    f1s = []
-    for label in labels:
-        tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f1s) / len(f1s)
 
 
 def _predict(model: StanceModel, x: np.ndarray) -> list[int]:
@@ -223,16 +167,12 @@ def _tune(model_args: dict, x_dev: np.ndarray, dev: Pairs) -> tuple[float, list[
         m = StanceModel(
             **model_args, temperature=temperature, bias=np.array(bias, np.float32), threshold=threshold, card={}
         )
-        return float(np.mean([_score(m, x_dev[idx], _subset(dev, idx))["macro_f1"] for idx in by_set.values()]))
+        return float(np.mean([_score(m, x_dev[idx], dev.subset(idx))["macro_f1"] for idx in by_set.values()]))
 
     grid = [round(-1.0 + 0.25 * i, 2) for i in range(9)]
     bias = max(([a, b, 0.0] for a in grid for b in grid), key=lambda bb: objective(bb, 0.0))
     threshold = max((round(0.05 * i, 2) for i in range(0, 15)), key=lambda t: (objective(bias, t), t))
     return temperature, bias, threshold
-
-
-def _subset(pairs: Pairs, idx: list[int]) -> Pairs:
-    return Pairs(*([getattr(pairs, f)[i] for i in idx] for f in ("claims", "evidence", "langs", "targets", "sets")))
 
 
 def comparator_precision(dev: Pairs, cache: EmbeddingCache) -> dict:
@@ -394,8 +334,8 @@ def main(argv: list[str] | None = None) -> None:
     started = time.time()
     train, dev, test = gather(args.benchmarks)
     for name in args.without:
-        train = _subset(train, [i for i, s in enumerate(train.sets) if s != name])
-        dev = _subset(dev, [i for i, s in enumerate(dev.sets) if s != name])
+        train = train.subset([i for i, s in enumerate(train.sets) if s != name])
+        dev = dev.subset([i for i, s in enumerate(dev.sets) if s != name])
     if args.without:
         test = {k: v for k, v in test.items() if not any(k.startswith(w) for w in args.without)}
     print(f"train {len(train.targets)} pairs {dict(Counter(train.sets))}; dev {len(dev.targets)}", file=sys.stderr)
@@ -435,7 +375,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     metrics = {name: _score(model, x_test[name], pairs) for name, pairs in test.items()}
     metrics["dev"] = _score(model, x_dev, dev)
-    pooled = Pairs.empty()
+    pooled = Pairs()
     three_way = [n for n in ("climate-fever-pairs", "vitaminc", "rte3-fr", "xnli-fr", "own-heldout") if n in test]
     for name in three_way:
         for f in ("claims", "evidence", "langs", "targets", "sets"):
