@@ -398,14 +398,16 @@ class LexicalIndex:
 
     def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
         """The passages held under these ids (score 0), by id; unknown ids are left out."""
-        out: dict[str, Passage] = {}
-        for start in range(0, len(chunk_ids), 500):
-            part = list(chunk_ids[start : start + 500])
-            marks = ",".join("?" * len(part))
-            rows = self._read(f"SELECT chunk_id, text, meta FROM chunks WHERE chunk_id IN ({marks})", part)
-            for cid, text, meta in rows:
-                out[cid] = to_passage(cid, text, json.loads(meta), 0.0)
-        return out
+        rows = self._read_in("SELECT chunk_id, text, meta FROM chunks WHERE chunk_id IN ({})", chunk_ids)
+        return {cid: to_passage(cid, text, json.loads(meta), 0.0) for cid, text, meta in rows}
+
+    def _read_in(self, sql: str, values: Sequence) -> list[tuple]:
+        """The rows of sql whose "IN ({})" takes values, asked 500 at a time (SQLite's variable limit)."""
+        rows: list[tuple] = []
+        for start in range(0, len(values), 500):
+            part = list(values[start : start + 500])
+            rows += self._read(sql.format(",".join("?" * len(part))), part)
+        return rows
 
     def refresh(self) -> None:
         """Bring the postings up to the table's generation now (indexing calls this, so the next
@@ -464,14 +466,8 @@ class LexicalIndex:
         if not len(hits):
             return []
         wanted = [int(i) for i in ids[hits]]
-        rows: dict[int, tuple[str, str, str]] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for i, cid, text, meta in self._read(
-                f"SELECT id, chunk_id, text, meta FROM chunks WHERE id IN ({marks})", part
-            ):
-                rows[i] = (cid, text, meta)
+        held = self._read_in("SELECT id, chunk_id, text, meta FROM chunks WHERE id IN ({})", wanted)
+        rows = {i: (cid, text, meta) for i, cid, text, meta in held}
         found = sorted(
             ((float(scores[h]), rows[i]) for i, h in zip(wanted, hits, strict=True) if i in rows),
             key=lambda hit: (-hit[0], hit[1][0]),

@@ -39,6 +39,7 @@ from factcheck.quantities import (
     format_quantity,
     parse_quantities,
 )
+from factcheck.stance_model import NEGATION
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
 
 QUANTITY_KINDS = MEASURE_KINDS
@@ -115,9 +116,6 @@ STATEMENT_WORDS = 2
 COVERAGE = 0.7
 """The share of a statement's names and words a sentence must hold to state it."""
 
-_NEGATION = re.compile(rf"\b(?:{langdata.pattern('negation')})\b|n't\b", re.I)
-
-
 class ComparatorStance:
     """Stance from quantities, dates and organisation lists, with embedding-picked context.
 
@@ -148,6 +146,10 @@ class ComparatorStance:
                 lang = passage.language or claim.lang
                 texts += [clause_around(sentence, q.span) for q in figures_in(sentence, lang, passage.published)]
         warm(texts)
+
+    def _about(self, sims: list[float]) -> list[int]:
+        """The sentences about the claim (at least topical), most similar first."""
+        return sorted((i for i, sim in enumerate(sims) if sim >= self.topical), key=lambda i: -sims[i])
 
     def judge(self, claim: Claim, passage: Passage, article_date: date | None = None) -> Evidence:
         """The stance passage takes on claim, with a reason naming what was compared."""
@@ -401,9 +403,7 @@ class ComparatorStance:
         wanted = _names(claim.text)
         same = (passage.language or claim.lang) == claim.lang
         event = predicate_terms(claim)
-        for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
-            if sims[i] < self.topical:
-                break
+        for i in self._about(sims):
             text = normalise_name(sentences[i])
             if not any(w in text for w in wanted):
                 continue
@@ -436,13 +436,11 @@ class ComparatorStance:
             return None
         name, role = doer
         themes = [e for e in names if e != name]
-        negated = bool(_NEGATION.search(claim.text))
+        negated = bool(NEGATION.search(claim.text))
         best: _Reading | None = None
-        for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
-            if sims[i] < self.topical:
-                break
+        for i in self._about(sims):
             sentence = sentences[i]
-            if not _states_event(event, sentence) or bool(_NEGATION.search(sentence)) != negated:
+            if not _states_event(event, sentence) or bool(NEGATION.search(sentence)) != negated:
                 continue  # not the claim's event, or the event denied ("was not built by")
             # What it was done to may be named elsewhere in the passage ("manages the project").
             if not any(_same_name(t, e) for t in themes for e in find_entities(passage.text)):
@@ -474,24 +472,21 @@ class ComparatorStance:
         if not self.frames or claim.kind != "statement" or claim.quantities:
             return None
         names = _names(claim.text)
-        words = content_words(claim.text) - {w for n in names for w in content_words(n)}
-        words = frozenset(w for w in words if w[:5] not in _name_terms(claim))
+        words = frozenset(w for w in content_words(claim.text) if w[:5] not in _name_terms(claim))
         if not names or len(words) < STATEMENT_WORDS:
             return None
         same_language = (passage.language or claim.lang) == claim.lang
-        negated, planned = bool(_NEGATION.search(claim.text)), is_plan(claim.text)
+        negated, planned = bool(NEGATION.search(claim.text)), is_plan(claim.text)
         claimed = [e for e in claim.entities if is_place(e)]
-        for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
-            if sims[i] < self.topical:
-                break
+        for i in self._about(sims):
             sentence = sentences[i]
             named = sum(n in normalise_name(sentence) for n in names)
-            there = _places_in(sentence)
-            fits = [places.compatible(p, t) for p in claimed for t in there]
-            if claimed and (False in fits or True not in fits):
-                continue  # "a former factory in Nashville" is not stated by one in Memphis
-            if not named or bool(_NEGATION.search(sentence)) != negated or is_plan(sentence) != planned:
+            if not named or bool(NEGATION.search(sentence)) != negated or is_plan(sentence) != planned:
                 continue
+            if claimed:
+                fits = [places.compatible(p, t) for p in claimed for t in _places_in(sentence)]
+                if False in fits or True not in fits:
+                    continue  # "a former factory in Nashville" is not stated by one in Memphis
             said = sum(self._meets(frozenset({w}), sentence, same_language) for w in sorted(words))
             if said >= STATEMENT_WORDS and named + said >= COVERAGE * (len(names) + len(words)):
                 return _Reading(
@@ -559,9 +554,7 @@ class ComparatorStance:
         claimed = [e for e in claim.entities if is_place(e)]
         if not claimed:
             return None
-        for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
-            if sims[i] < self.topical:
-                break
+        for i in self._about(sims):
             named = _places_in(sentences[i])
             score = min(1.0, 0.5 + sims[i] / 2)
             if all(any(places.compatible(c, n) for n in named) for c in claimed):

@@ -33,7 +33,8 @@ LABELS = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "stance"
 
-_NEGATION = re.compile(rf"\b(?:{langdata.pattern('negation')})\b|n't\b", re.I)
+NEGATION = re.compile(rf"\b(?:{langdata.pattern('negation')})\b|n't\b", re.I)
+"""A negation in any language factcheck reads ("not", "n't", "ne ... pas", "jamais")."""
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 
 SURFACE = (
@@ -80,7 +81,7 @@ def figure_outcome(claim: str, evidence: str, lang: str) -> str:
 def surface_features(claim: str, evidence: str, lang: str, cosine: float) -> list[float]:
     """The hand-made features, in SURFACE order."""
     c, e = set(tokenize(claim)), set(tokenize(evidence))
-    c_neg, e_neg = bool(_NEGATION.search(claim)), bool(_NEGATION.search(evidence))
+    c_neg, e_neg = bool(NEGATION.search(claim)), bool(NEGATION.search(evidence))
     c_num, e_num = _numbers(claim), _numbers(evidence)
     outcome = figure_outcome(claim, evidence, lang)
     return [
