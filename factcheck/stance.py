@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
@@ -43,6 +43,9 @@ from factcheck.stance_model import NEGATION
 from factcheck.types import Claim, Evidence, Passage, Quantity, Stance
 
 QUANTITY_KINDS = MEASURE_KINDS
+
+Entails = Callable[[Sequence[tuple[str, str, str]]], list[float]]
+"""P(the evidence states the claim) for (claim, evidence, evidence language) triples, from a learned reader."""
 _COMPANY_SUFFIX = re.compile(r"\b(?:computer|computers|inc|corp|corporation|ltd|llc|sa|group)\b\.?", re.I)
 _PLAN = langdata.regex("plan")
 """Words that put a number in the future: a plan is not a contradiction of a present count."""
@@ -73,6 +76,8 @@ class _Reading:
     sentence: str
     partial: bool = False
     found: Quantity | None = None
+    restated: bool = False
+    """The learned reader, not words, tied the figure to the claim (see `_restated`)."""
 
 
 def focus(claim: Claim) -> str:
@@ -110,11 +115,19 @@ CHARITY = 0.05
 """Numbers whose context is this close in similarity to the best are read as equally relevant."""
 
 
+RESTATED = 4
+"""The most figure sentences per passage the learned reader is asked about (they cost a forward pass each)."""
+
+RESTATED_ENTAILS = 0.5
+"""The least P(supports) of a restated sentence for its figure to count as the claim's."""
+
+
 STATEMENT_WORDS = 2
 """The fewest words besides names a statement needs before a sentence can be said to state it all."""
 
 COVERAGE = 0.7
 """The share of a statement's names and words a sentence must hold to state it."""
+
 
 class ComparatorStance:
     """Stance from quantities, dates and organisation lists, with embedding-picked context.
@@ -125,13 +138,17 @@ class ComparatorStance:
             it depends on the embedder, whose scores live on different scales.
     """
 
-    def __init__(self, similarity: Similarity, topical: float = 0.3, *, frames: bool = True) -> None:
+    def __init__(
+        self, similarity: Similarity, topical: float = 0.3, *, frames: bool = True, entails: Entails | None = None
+    ) -> None:
         if not 0.0 <= topical < 1.0:
             raise ValueError("topical must be in [0, 1)")
         self.similarity = similarity
         self.topical = topical
         self.frames = frames
         """Whether a figure must be stated of the claim's subject and event (off only for the ablation)."""
+        self.entails = entails
+        """A learned reader's P(sentence states the claim), asked where words fail to tie a figure to the claim."""
 
     def warm(self, claim: Claim, passages: Sequence[Passage]) -> None:
         """Embed the sentences and number clauses of all passages in one batch, when the similarity can."""
@@ -199,7 +216,13 @@ class ComparatorStance:
         figures = [figures_in(sentence, lang, passage.published) for sentence in sentences]
         same = lang == claim.lang
         reading = self._compare(claim, key, figures, sentences, sims, same)
-        if self.frames and reading and reading.stance is Stance.SUPPORTS and _figure_is_context(claim, key[0]):
+        if (
+            self.frames
+            and reading
+            and reading.stance is Stance.SUPPORTS
+            and not reading.restated
+            and _figure_is_context(claim, key[0])
+        ):
             # "The 18 segments were polished in Ohio" asserts where, not how many: the same
             # count says nothing of it unless the sentence also states the claim's event.
             event = predicate_terms(claim)
@@ -245,6 +268,8 @@ class ComparatorStance:
         """The best reading of claimed against the figures of each sentence (parallel lists)."""
         candidates: list[tuple[Quantity, int, Quantity, str, Comparison]] = []
         fits: list[float] = []
+        restated: list[tuple[Quantity, int, Quantity, str, Comparison]] = []
+        by_reader: set[int] = set()
         passage_names = normalise_name(" ".join(sentences))
         known = known_names(" ".join(sentences))
         wanted = _names(claim.text)
@@ -252,7 +277,10 @@ class ComparatorStance:
         for i, sentence in enumerate(sentences):
             for found in figures[i]:
                 for q in claimed:
-                    if not comparable(q, found):
+                    # "6 800 sportifs" and "6,800 athletes": nouns no table pairs may still count the
+                    # same thing; the learned reader decides, as for a paraphrase (below).
+                    respelled = not comparable(q, found) and self._same_count(q, found)
+                    if not comparable(q, found) and not respelled:
                         continue
                     # A comparable number is itself a sign of topicality, the more so when it
                     # counts the same named thing or has a physical unit: ask for less.
@@ -280,7 +308,11 @@ class ComparatorStance:
                         continue  # a date across languages counts only in a sentence naming the claim's subject
                     if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_names, known):
                         aligned = None
-                    comparison = compare(q, found)
+                    comparison = _compare_respelled(q, found) if respelled else compare(q, found)
+                    if respelled:
+                        if aligned is not None and comparison.outcome != "unrelated":
+                            restated.append((q, i, found, clause, comparison))
+                        continue
                     if (
                         self.frames
                         and aligned is not None
@@ -295,6 +327,10 @@ class ComparatorStance:
                         # Another attribute's figure ("the mirror is 6.5 m" for the sunshield) counts
                         # for nothing. Across languages, where words match least, the same value in a
                         # unit of the claim's kind stands in for them ("the data centre" for "le site").
+                        # Paraphrase ("pledged" for "promised") defeats words; a learned reader may
+                        # still find the sentence states the claim once it carries the claim's figure.
+                        if self.entails is not None and comparison.outcome != "unrelated":
+                            restated.append((q, i, found, clause, comparison))
                         aligned = None
                     if aligned is None or (same_language and aligned < ALIGNED and _generic(found)):
                         # Another subject's figure, or a date or share in words about another event:
@@ -303,6 +339,11 @@ class ComparatorStance:
                         continue
                     candidates.append((q, i, found, clause, comparison))
                     fits.append(aligned)
+        if restated and not any(c[4].outcome != "unrelated" for c in candidates):
+            for candidate in self._restated(claim, restated, sentences, sims):
+                by_reader.add(len(candidates))
+                candidates.append(candidate)
+                fits.append(ALIGNED)
         if not candidates:
             return None
         clause_sims = self.similarity(focus(claim), [c[3] for c in candidates])
@@ -343,7 +384,38 @@ class ComparatorStance:
             sentence=sentences[i],
             partial=result.outcome == "partly",
             found=found,
+            restated=j in by_reader,
         )
+
+    def _same_count(self, claimed: Quantity, found: Quantity) -> bool:
+        """Whether two counts of different nouns may be read again by the learned reader."""
+        return (
+            self.entails is not None
+            and self.frames
+            and claimed.kind == found.kind == "count"
+            and bool(claimed.unit)
+            and bool(found.unit)
+        )
+
+    def _restated(
+        self,
+        claim: Claim,
+        gated: list[tuple[Quantity, int, Quantity, str, Comparison]],
+        sentences: list[str],
+        sims: list[float],
+    ) -> list[tuple[Quantity, int, Quantity, str, Comparison]]:
+        """The figures the words could not tie to the claim but the learned reader can.
+
+        Each sentence is read with its figure replaced by the claim's: if the sentence then
+        states the claim, its own figure is the claim's figure, whatever the words around it.
+        The reader never sees which figure differs, so it judges the frame, the comparator
+        the figures. Only the most similar sentences are read, in one batch.
+        """
+        assert self.entails is not None
+        gated = sorted(gated, key=lambda c: -sims[c[1]])[:RESTATED]
+        texts = [sentences[i][: found.span[0]] + q.text + sentences[i][found.span[1] :] for q, i, found, _, _ in gated]
+        scores = self.entails([(claim.text, text, claim.lang) for text in texts])
+        return [c for c, p in zip(gated, scores, strict=True) if p >= RESTATED_ENTAILS]
 
     def _measures_the_same(self, claim: Claim, window: str, same_language: bool) -> bool:
         """Whether a figure's surroundings say what the claim's figure measures.
@@ -569,6 +641,15 @@ class ComparatorStance:
                     Stance.REFUTES, score, f"places it in {', '.join(named)}, not {', '.join(claimed)}", sentences[i]
                 )
         return None
+
+
+def _compare_respelled(claimed: Quantity, found: Quantity) -> Comparison:
+    """`compare` for a count of another noun, as if it counted the claim's, its reason in the source's words."""
+    as_claimed = replace(found, unit=claimed.unit)
+    outcome = compare(claimed, as_claimed)
+    return replace(
+        outcome, explanation=outcome.explanation.replace(format_quantity(as_claimed), format_quantity(found))
+    )
 
 
 def _states_event(event: frozenset[str], sentence: str) -> bool:

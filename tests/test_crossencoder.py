@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import socket
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -237,6 +238,10 @@ class CountingJudge:
         self.batches.append(list(pairs))
         return [Judgement(Stance.SUPPORTS, 0.8, "fake", self.name) for _ in pairs]
 
+    def probabilities(self, pairs):
+        self.batches.append(list(pairs))
+        return np.tile(np.array([[0.8, 0.1, 0.1]], np.float32), (len(pairs), 1))
+
 
 def _passage(text: str, i: int = 0):
     from factcheck.types import Passage
@@ -270,6 +275,24 @@ def test_the_engine_sends_what_the_comparator_leaves_open_to_the_cross_encoder_i
     assert evidence[1].stance is Stance.NEUTRAL and evidence[1].reason == "not about the claim"
     assert evidence[2].stance is Stance.SUPPORTS
     assert [e.stance for e in evidence] == [reader.judge(c, p).stance for c, p in pairs]
+
+
+@pytest.mark.unit
+def test_a_figure_words_cannot_tie_to_the_claim_is_read_again_by_the_cross_encoder():
+    from factcheck.claims import make_claim
+    from factcheck.embeddings import HashEmbeddings
+    from factcheck.engine import StanceReader
+
+    claim = make_claim("The new terminal cost 2 billion euros.", "en")
+    passage = _passage("Building it required an outlay of 2.6 billion euros, officials said.")
+    assert StanceReader(HashEmbeddings(), "both").judge(claim, passage).stance is Stance.NEUTRAL
+    fake = CountingJudge()
+    reader = StanceReader(HashEmbeddings(), "both", learned="crossencoder", crossencoder=fake)
+    evidence = reader.judge(claim, passage)
+    assert evidence.judge == "comparator" and evidence.stance is Stance.SUPPORTS and evidence.partial
+    # The cross-encoder read the sentence with the claim's figure in it, never the source's own.
+    assert fake.batches[0] == [(claim.text, "Building it required an outlay of 2 billion euros, officials said.")]
+    assert "€2.6 billion" in evidence.reason
 
 
 @pytest.mark.unit
@@ -311,3 +334,19 @@ def test_the_shipped_judge_reads_a_batch_in_order(shipped):
     probs = shipped.probabilities(pairs)
     assert probs.shape == (3, 3) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
     assert shipped.judge_many([]) == []
+
+
+@pytest.mark.integration
+def test_xnli_is_trained_on_only_when_asked_and_split_by_premise():
+    from factcheck.lab.datasets import REPO_ROOT
+    from factcheck.lab.train_crossencoder import gather
+
+    benchmarks = Path(REPO_ROOT).parent / "shared" / "benchmarks"
+    if not (benchmarks / "xnli-fr" / "dev-fr.tsv").is_file():
+        pytest.skip(f"{benchmarks} holds no XNLI-fr (the shared benchmarks are not beside this clone)")
+    train, dev, test = gather(benchmarks, seed=1, cf_nei=0.25, sick=0, dev_cf=50)
+    assert "xnli-fr" not in train.sets and "xnli-fr" not in dev.sets and len(test["xnli-fr"]) == 2490
+    train, dev, test = gather(benchmarks, seed=1, cf_nei=0.25, sick=0, dev_cf=50, xnli=True)
+    seen = {e for pairs in (train, dev) for e, s in zip(pairs.evidence, pairs.sets, strict=True) if s == "xnli-fr"}
+    assert seen and len(test["xnli-fr"]) + len(seen) < 2490  # premises repeat: fewer premises than pairs
+    assert not seen & set(test["xnli-fr"].evidence)  # no test premise was trained or tuned on

@@ -64,3 +64,48 @@ def test_derived_duration_from_a_date_range():
     sentence = "Work lasted from March 2021 to April 2023."
     (duration,) = derived_quantities(sentence, parse_quantities(sentence, "en"))
     assert duration.kind == "duration" and 750 <= duration.value <= 765
+
+
+def _read_with(entails, claim: str, evidence: str, lang: str = "en"):
+    judge = ComparatorStance(on_topic, topical=0.3, entails=entails)
+    e = judge.judge(make_claim(claim, lang), Passage("s", "c", "", "", "", None, "en", evidence, 1.0))
+    return ("partly" if e.partial else e.stance.value), e.reason
+
+
+@pytest.mark.parametrize(
+    ("evidence", "p", "expected"),
+    [
+        ("Building it required an outlay of 2 billion euros, officials said.", 0.9, "supports"),
+        ("Building it required an outlay of 2.6 billion euros, officials said.", 0.9, "partly"),
+        ("Building it required an outlay of 2 billion euros, officials said.", 0.1, "neutral"),
+        ("Building it required an outlay of 2.6 billion euros, officials said.", 0.1, "neutral"),
+    ],
+)
+def test_a_learned_reader_ties_a_paraphrased_figure_to_the_claim(evidence, p, expected):
+    # No word of "the new terminal" is near the figure, so words alone leave the sentence neutral.
+    assert read("The new terminal cost 2 billion euros.", evidence)[0] == "neutral"
+    assert _read_with(lambda items: [p] * len(items), "The new terminal cost 2 billion euros.", evidence)[0] == expected
+
+
+def test_the_learned_reader_sees_the_sentence_with_the_claims_figure_not_its_own():
+    asked = []
+    _read_with(
+        lambda items: asked.extend(items) or [0.9] * len(items),
+        "The new terminal cost 2 billion euros.",
+        "Building it required an outlay of 3 billion euros, officials said.",
+    )
+    assert asked and all("2 billion euros" in e and "3 billion" not in e for _, e, _ in asked)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        ("About 6,800 athletes sailed down the river.", "supports"),
+        ("About 20,000 athletes sailed down the river.", "refutes"),
+    ],
+)
+def test_counts_of_nouns_no_table_pairs_are_read_again(evidence, expected):
+    claim = "Environ 6 800 sportifs ont descendu le fleuve."
+    assert read(claim, evidence, "fr")[0] == "neutral"
+    stance, reason = _read_with(lambda items: [0.9] * len(items), claim, evidence, "fr")
+    assert stance == expected and "athletes" in reason

@@ -24,7 +24,7 @@ from typing import Any
 
 from factcheck.errors import ConfigError, InputError
 
-OWN_CORPUS_SETS = ("jwst", "keybridge", "notredame")
+OWN_CORPUS_SETS = ("jwst", "keybridge", "notredame", "olympics", "outage")
 """Our own claim sets that come with their own corpus folder (`corpus/` beside `claims.jsonl`)."""
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "benchmarks"

@@ -58,11 +58,22 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "factcheck" / "models" / "crossencoder"
 
 
-
 def gather(
-    benchmarks: Path, *, seed: int, cf_nei: float, sick: int, dev_cf: int, dev_contrastive: int = 300
+    benchmarks: Path,
+    *,
+    seed: int,
+    cf_nei: float,
+    sick: int,
+    dev_cf: int,
+    dev_contrastive: int = 300,
+    xnli: bool = False,
 ) -> tuple[Pairs, Pairs, dict[str, Pairs]]:
-    """Train, dev and held-out test pairs, contrastive pairs included, each from its own split only."""
+    """Train, dev and held-out test pairs, contrastive pairs included, each from its own split only.
+
+    With `xnli`, XNLI-fr's dev file is split by premise (its hypotheses share premises, so a
+    split by pair would leak): three fifths train, one fifth dev, and only the last fifth is
+    kept as the xnli-fr test set. Without it, the whole file is test, as for the shipped run.
+    """
     rng = random.Random(seed)
     parts = {"train": Pairs(), "dev": Pairs()}
     test: dict[str, Pairs] = {}
@@ -100,6 +111,11 @@ def gather(
     cf_dev = [i for i, s in enumerate(parts["dev"].sets) if s == "climate-fever"]
     drop = set(rng.sample(cf_dev, max(0, len(cf_dev) - dev_cf)))
     parts["dev"] = parts["dev"].subset([i for i in range(len(parts["dev"])) if i not in drop])
+    xnli_test = Pairs()
+    for item in load("xnli-fr", benchmarks / "xnli-fr", "dev"):
+        part = split_of(item.evidence[0]) if xnli else "test"
+        target = xnli_test if part == "test" else parts[part]
+        target.add("xnli-fr", item.claim, item.evidence[0], item.lang, item.label)
     sick_items = load("sick", benchmarks / "sick", "train")
     rng.shuffle(sick_items)
     for item in sick_items[:sick]:
@@ -122,11 +138,11 @@ def gather(
         ("daccord", "daccord-fr", "test"),
         ("rte3-fr", "rte3-fr", "test"),
         ("climate-fever-pairs", "climate-fever", "test"),
-        ("xnli-fr", "xnli-fr", "dev"),
     ):
         test[name] = Pairs()
         for item in load(name, benchmarks / path, split):
             test[name].add(name, item.claim, item.evidence[0], item.lang, item.label)
+    test["xnli-fr"] = xnli_test
     return parts["train"], parts["dev"], test
 
 
@@ -237,11 +253,11 @@ dev 1/5, test 1/5 |
 | RTE3-FR dev / test | BSD-2-Clause (original RTE-3 research terms) | dev file: train 4/5, dev 1/5; test file: test |
 | VitaminC sample | CC BY-SA 3.0 (data), MIT (repackaging) | train files: train 4/5, dev 1/5; test file: test |
 | SICK train | CC BY-NC-SA 3.0 | {sick} pairs (0 by default: a non-commercial licence would bind the weights) |
-| XNLI-fr dev | CC BY-NC 4.0 | test only |
+| XNLI-fr dev | CC BY-NC 4.0 | {xnli_use} |
 | factcheck's own stance pairs | this repository | train 4/5, dev 1/5; heldout file: test |
 | contrastive pairs (factcheck.lab.contrastive) | made from the supporting pairs above | each split's own sources |
 
-Train pairs: {train_pairs}. Dev pairs: {dev_pairs}. XNLI-fr is only tested on. Because the
+Train pairs: {train_pairs}. Dev pairs: {dev_pairs}.{xnli_note} Because the
 weights derive from share-alike (VitaminC) data and from sets that state no licence
 (Climate-FEVER), check those terms before redistributing them.
 
@@ -286,6 +302,9 @@ def write_card(out: Path, meta: dict) -> None:
         train_pairs=meta["train_pairs"], dev_pairs=meta["dev_pairs"], heldout_rows=rows,
         dev_rows=json.dumps(meta["dev"]), ece=meta["ece"], reliability_rows=rel,
         infer_rate=meta["inference_pairs_per_second"],
+        xnli_use="split by premise: train 3/5, dev 1/5, test 1/5" if h.get("xnli") else "test only",
+        xnli_note=" XNLI-fr was trained on: these weights are non-commercial (CC BY-NC)." if h.get("xnli")
+        else " XNLI-fr is only tested on.",
     )  # fmt: skip
     (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
 
@@ -312,6 +331,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dev-cf", type=int, default=200, help="Climate-FEVER dev pairs kept (dev inference time)")
     parser.add_argument("--logits", type=Path, default=None, help="also save dev/test logits here (.npz)")
     parser.add_argument("--init", type=Path, default=None, help="continue from the weights of an earlier run")
+    parser.add_argument(
+        "--xnli",
+        action="store_true",
+        help="train on XNLI-fr too (split by premise; test = its last fifth). CC BY-NC: not for shipped weights",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -319,7 +343,9 @@ def main(argv: list[str] | None = None) -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     started = time.time()
-    train, dev, test = gather(args.benchmarks, seed=args.seed, cf_nei=args.cf_nei, sick=args.sick, dev_cf=args.dev_cf)
+    train, dev, test = gather(
+        args.benchmarks, seed=args.seed, cf_nei=args.cf_nei, sick=args.sick, dev_cf=args.dev_cf, xnli=args.xnli
+    )
     if args.limit:
         r = random.Random(args.seed)
         train = train.subset(r.sample(range(len(train)), min(args.limit, len(train))))
@@ -453,7 +479,10 @@ def main(argv: list[str] | None = None) -> None:
             "sick": args.sick,
             "dropout": 0.1,
             "optimizer": "AdamW(fused=True)",
-            "frozen": f"embeddings and encoder layers 0-{args.freeze_layers - 1}",
+            "frozen": f"embeddings and encoder layers 0-{args.freeze_layers - 1}"
+            if args.freeze_layers
+            else "embeddings",
+            "xnli": args.xnli,
             "threads": args.threads,
             "init": str(args.init) if args.init else None,
         },
