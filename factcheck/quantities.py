@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -226,8 +227,11 @@ def _count_unit(after: str, lang: str) -> str | None:
             if len(words) >= i + n and phrase in _NOUN_CLASS:
                 return _NOUN_CLASS[phrase]
     code = None
-    for tok in tokens[:5]:
+    modifier = _modifiers(lang)
+    for n, tok in enumerate(tokens[:5]):
         low = tok.lower().strip("()")
+        if modifier.fullmatch(low) and _noun_follows(tokens[n + 1 : 5], modifier):
+            continue  # "three supervised bathing spots" count spots
         if low in ("d'", "d’") or low.startswith(("d'", "d’")):
             low = low[2:]
             if not low:
@@ -243,6 +247,21 @@ def _count_unit(after: str, lang: str) -> str | None:
             continue
         return _singular(low, lang)
     return code
+
+
+@cache
+def _modifiers(lang: str) -> re.Pattern[str]:
+    return re.compile(langdata.get(lang).noun_modifiers if lang in langdata.available() else r"(?!)")
+
+
+def _noun_follows(tokens: list[str], modifier: re.Pattern[str]) -> bool:
+    """Whether, past more modifiers, a word that can be a counted noun comes next."""
+    for tok in tokens:
+        low = tok.lower()
+        if modifier.fullmatch(low):
+            continue
+        return bool(re.fullmatch(r"[a-zàâçéèêëîïôûùüÿœ][\w-]*", low)) and low not in _NOT_NOUN and low not in _NOUN_SKIP
+    return False
 
 
 def _hedge_before(text: str, start: int) -> tuple[str | None, int]:
@@ -773,8 +792,14 @@ _NOUN_CLASS: dict[str, str] = langdata.union("noun_classes")
 
 
 def unit_class(unit: str | None) -> str | None:
-    """The class a counted noun belongs to: "foyer" and "home" count the same thing."""
-    return _NOUN_CLASS.get(unit, unit) if unit else unit
+    """The class a counted noun belongs to: "foyer" and "home" count the same thing, and
+    "athlète" and "athlete" are one word spelt with and without its accent."""
+    if not unit:
+        return unit
+    if unit in _NOUN_CLASS:
+        return _NOUN_CLASS[unit]
+    bare = "".join(c for c in unicodedata.normalize("NFKD", unit) if not unicodedata.combining(c))
+    return _NOUN_CLASS.get(bare, bare)
 
 
 def comparable(a: Quantity, b: Quantity) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.quantities import compare, format_quantity, parse_quantities
+from factcheck.quantities import comparable, compare, format_quantity, parse_quantities
 from factcheck.types import Quantity
 
 pytestmark = pytest.mark.unit
@@ -213,3 +213,23 @@ def test_values_inside_an_upper_bound_support_and_far_outside_refute(bound, frac
 def test_fractions_of_a_whole_read_as_percent(text, lang, value):
     (q,) = parse_quantities(text, lang)
     assert q.kind == "percent" and q.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "unit"),
+    [
+        ("three supervised bathing spots opened", "en", "spot"),
+        ("the equivalent of 20 Olympic swimming pools", "en", "pool"),
+        ("3 trained pilots", "en", "pilot"),
+        ("one building collapsed in May", "en", "building"),  # a modifier only before another noun
+        ("5 missing", "en", "missing"),
+        ("trois grands sites surveillés", "fr", "site"),
+    ],
+)
+def test_a_count_is_of_its_noun_not_of_the_words_that_modify_it(text, lang, unit):
+    assert parse_quantities(text, lang)[0].unit == unit
+
+
+def test_a_noun_spelt_with_and_without_its_accent_counts_the_same_thing():
+    assert comparable(parse_quantities("10 500 athlètes", "fr")[0], parse_quantities("10,500 athletes", "en")[0])
+    assert not comparable(parse_quantities("10 500 athlètes", "fr")[0], parse_quantities("10,500 boats", "en")[0])

@@ -78,6 +78,9 @@ class LangData:
     """Pattern of common nouns that stand for an organisation ("the company", "la société")."""
     contrast: str
     """Pattern of words that set two subjects side by side ("unlike", "tandis que"): each figure is its own."""
+    noun_modifiers: str
+    """Pattern of words that stand between a number and the noun it counts without being it
+    ("three supervised bathing spots", "trois grands sites")."""
     minus: str
     """Pattern of the word for a negative sign ("minus 233 C")."""
     object_pronouns: str

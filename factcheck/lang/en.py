@@ -528,6 +528,7 @@ DATA = LangData(
     ),
     org_nouns=r"company|firm|start-?up|group|maker|manufacturer|chamber|agency|authority|ministry|government",
     contrast=r"unlike|whereas|while|by contrast|in contrast|compared with|compared to|for comparison",
+    noun_modifiers=r"[a-z]{3,}(?:ed|ing)|big|large|small|major|other|more|extra",
     minus=r"minus",
     object_pronouns=r"it|its|them|their",
     pronouns=r"it|he|she|they",

@@ -404,6 +404,10 @@ DATA = LangData(
         r"contrairement à|contrairement au|alors que|tandis que|quant à|, lui,|, elle,|en revanche|"
         r"par comparaison|à titre de comparaison"
     ),
+    noun_modifiers=(
+        r"grands?|grandes?|petits?|petites?|gros|grosses?|nouveaux|nouvelles?|premiers?|premières?|"
+        r"derniers?|dernières?|autres"
+    ),
     minus=r"moins",
     object_pronouns=r"le|la|les|l['’]|son|sa|ses|leur|leurs",
     pronouns=r"il|elle|ils|elles",
