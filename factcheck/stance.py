@@ -226,7 +226,9 @@ class ComparatorStance:
             # "The 18 segments were polished in Ohio" asserts where, not how many: the same
             # count says nothing of it unless the sentence also states the claim's event.
             event = predicate_terms(claim)
-            if not same or (event and not event & terms(reading.sentence)):
+            if (not same or (event and not event & terms(reading.sentence))) and not (
+                reading.found and self._states(claim, key[0], reading.sentence, reading.found)
+            ):
                 return self._refuted_by_another_figure(claim, figures, sentences, sims, same, None)
         if reading is None or reading.stance is Stance.REFUTES:
             return reading
@@ -373,7 +375,11 @@ class ComparatorStance:
         if self.frames and result.outcome == "refutes" and found.kind == "date":
             # The same subject has many dated events; another date refutes only for the same event.
             event = event_words(claim)
-            if event and not self._meets(event, candidates[j][3], same_language):
+            if (
+                event
+                and not self._meets(event, candidates[j][3], same_language)
+                and not self._states(claim, candidates[j][0], sentences[i], found)
+            ):
                 return None
         stance = Stance.REFUTES if result.outcome == "refutes" else Stance.SUPPORTS
         score = min(1.0, 0.5 + sims[i] / 2)
@@ -413,9 +419,16 @@ class ComparatorStance:
         """
         assert self.entails is not None
         gated = sorted(gated, key=lambda c: -sims[c[1]])[:RESTATED]
-        texts = [sentences[i][: found.span[0]] + q.text + sentences[i][found.span[1] :] for q, i, found, _, _ in gated]
+        texts = [_restate(sentences[i], found, q) for q, i, found, _, _ in gated]
         scores = self.entails([(claim.text, text, claim.lang) for text in texts])
         return [c for c, p in zip(gated, scores, strict=True) if p >= RESTATED_ENTAILS]
+
+    def _states(self, claim: Claim, claimed: Quantity, sentence: str, found: Quantity) -> bool:
+        """Whether the learned reader finds sentence, with the claim's figure in place of found, states
+        the claim: the last word where the claim's event words are missing ("repêchées" for "cleared")."""
+        if self.entails is None:
+            return False
+        return self.entails([(claim.text, _restate(sentence, found, claimed), claim.lang)])[0] >= RESTATED_ENTAILS
 
     def _measures_the_same(self, claim: Claim, window: str, same_language: bool) -> bool:
         """Whether a figure's surroundings say what the claim's figure measures.
@@ -641,6 +654,11 @@ class ComparatorStance:
                     Stance.REFUTES, score, f"places it in {', '.join(named)}, not {', '.join(claimed)}", sentences[i]
                 )
         return None
+
+
+def _restate(sentence: str, found: Quantity, claimed: Quantity) -> str:
+    """sentence with the claim's figure written where it gives found."""
+    return sentence[: found.span[0]] + claimed.text + sentence[found.span[1] :]
 
 
 def _compare_respelled(claimed: Quantity, found: Quantity) -> Comparison:

@@ -4,7 +4,7 @@ import pytest
 
 from factcheck.claims import make_claim
 from factcheck.quantities import parse_quantities
-from factcheck.stance import ComparatorStance, derived_quantities, listed_names
+from factcheck.stance import ComparatorStance, derived_quantities, is_plan, listed_names
 from factcheck.types import Passage
 
 pytestmark = pytest.mark.unit
@@ -109,3 +109,16 @@ def test_counts_of_nouns_no_table_pairs_are_read_again(evidence, expected):
     assert read(claim, evidence, "fr")[0] == "neutral"
     stance, reason = _read_with(lambda items: [0.9] * len(items), claim, evidence, "fr")
     assert stance == expected and "athletes" in reason
+
+
+@pytest.mark.parametrize(
+    ("text", "plan"),
+    [
+        ("The company will reach 200,000 GPUs.", True),
+        ("The fleet could double by 2030.", True),
+        ("Had it run the study, it would have learned the risk was 30 times the limit.", False),
+        ("The crash could have been avoided.", False),
+    ],
+)
+def test_would_have_looks_back_and_is_no_plan(text, plan):
+    assert is_plan(text) is plan

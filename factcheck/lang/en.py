@@ -433,8 +433,10 @@ DATA = LangData(
         "last month": "last month",
     },
     plan=(
-        r"will|would|plans?|planned|planning|aims?|intends?|expects?|expected|going to|to (?:expand|grow|double|"
-        r"reach|add)|target|goal|could|set to|is to|are to|expansion|doubling|double to"
+        # "would have" and "could have" look back at what did not happen: no plan.
+        r"will|would(?! have)|plans?|planned|planning|aims?|intends?|expects?|expected|going to|"
+        r"to (?:expand|grow|double|reach|add)|target|goal|could(?! have)|set to|is to|are to|expansion|doubling|"
+        r"double to"
     ),
     reporting=(
         r"said|says|told|declared|stated|wrote|posted|added|called|reported|announced|confirmed|noted|explained"
