@@ -959,6 +959,9 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     nearest = normalise_name(re.sub(r"['’]s$", "", names[-1]))
     if not nearest or any(w in nearest or nearest in w for w in wanted):
         return False
+    # "the National Transportation Safety Board" is the claim's "NTSB", and the other way round.
+    if initials(names[-1]) in wanted or nearest in {initials(e) for e in find_entities(claim.text)}:
+        return False
     # "xAI and NVIDIA completed it in 122 days": a name joined to the claim's shares its figure.
     if len(names) >= 2 and any(w in normalise_name(names[-2]) for w in wanted):
         between = before[before.rfind(names[-2]) + len(names[-2]) : before.rfind(names[-1])]
@@ -996,10 +999,16 @@ def _doer(text: str, names: Sequence[str], event: set[str], role: str | None = N
     return (before[0], "subject") if before else None
 
 
+def initials(name: str) -> str:
+    """The acronym a name of several capitalised words is often shortened to ("NTSB"), or ""."""
+    capitals = [w for w in re.findall(r"[^\W\d_]+", name) if w[:1].isupper()]
+    return "".join(w[0] for w in capitals).lower() if len(capitals) >= 2 else ""
+
+
 def _same_name(a: str, b: str) -> bool:
     """Whether two written names stand for the same thing: one inside the other, or most words shared."""
     na, nb = normalise_name(re.sub(r"['’]s$", "", a)), normalise_name(re.sub(r"['’]s$", "", b))
-    if na and nb and (na in nb or nb in na):
+    if na and nb and (na in nb or nb in na or initials(a) == nb or initials(b) == na):
         return True
     ta, tb = ({_fold(w) for w in re.findall(r"\w+", x) if len(w) > 1} for x in (a, b))
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.5

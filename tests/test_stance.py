@@ -122,3 +122,11 @@ def test_counts_of_nouns_no_table_pairs_are_read_again(evidence, expected):
 )
 def test_would_have_looks_back_and_is_no_plan(text, plan):
     assert is_plan(text) is plan
+
+
+def test_a_name_and_its_acronym_are_one_subject():
+    claim = "The NTSB asked the owners of 80 bridges to check their exposure."
+    spelt = "The National Transportation Safety Board asked the owners of 80 bridges to act."
+    assert read(claim, spelt)[0] == "supports"
+    other = "The NTSB met on Monday. The Federal Railroad Administration asked the owners of 80 bridges to act."
+    assert read(claim, other)[0] == "neutral"
