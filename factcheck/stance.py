@@ -175,7 +175,8 @@ class ComparatorStance:
         sims = self.similarity(focus(claim), sentences)
         best = max(range(len(sentences)), key=lambda i: sims[i])
         reading = (
-            self._by_quantity(claim, passage, sentences, sims)
+            self._by_quote(claim, passage, sentences)
+            or self._by_quantity(claim, passage, sentences, sims)
             or self._by_earlier_report(claim, passage, sentences, sims)
             or self._by_organisations(claim, sentences, sims, passage.language)
             or self._by_place(claim, sentences, sims)
@@ -544,6 +545,48 @@ class ComparatorStance:
                 best = reading
         return best
 
+    def _by_quote(self, claim: Claim, passage: Passage, sentences: list[str]) -> _Reading | None:
+        """Whose words a quote is: the source that gives the claim's quote gives it to someone.
+
+        A quote is found by the embedder, which matches a quote with its translation ("shut
+        his mouth", « se taire »), against every quoted span of the passage. The speaker is
+        read from the names outside the quote in its sentence (or the one before, where "he
+        said" points back): the claim's speaker there supports; only other people named beside
+        a reporting verb refute, since a quote's sentence often names who it is about too.
+        """
+        if not self.frames:
+            return None
+        quotes = quoted(claim.text)
+        speakers = _speakers(claim)
+        if not quotes or not speakers:
+            return None
+        spans = [(i, q) for i, sentence in enumerate(sentences) for q in quoted(sentence)]
+        if not spans:
+            return None
+        best: tuple[float, int] | None = None
+        for quote in quotes:
+            # A claim often quotes a few words of a longer quote: each is also read in pieces of its length.
+            pieces = [(i, piece) for i, q in spans for piece in _pieces(q, len(quote.split()))]
+            sims = self.similarity(quote, [piece for _, piece in pieces])
+            for (i, _), sim in zip(pieces, sims, strict=True):
+                if sim >= QUOTE_MATCH and (best is None or sim > best[0]):
+                    best = (sim, i)
+        if best is None:
+            return None
+        sim, i = best
+        known = known_names(passage.text)
+        # "he said" points back to the sentence before only when the quote's own names nobody.
+        names = _people(sentences[i], known) or (_people(sentences[i - 1], known) if i else [])
+        if not names:
+            return None
+        score = min(1.0, 0.5 + sim / 2)
+        said = next((n for n in names if any(_same_name(s, n) for s in speakers)), None)
+        if said is not None:
+            return _Reading(Stance.SUPPORTS, score, f"gives these words to {said}", sentences[i])
+        if _REPORTING.search(_QUOTED.sub(" it ", sentences[i])):
+            return _Reading(Stance.REFUTES, score, f"gives these words to {names[0]}, not {speakers[0]}", sentences[i])
+        return None
+
     def _by_statement(self, claim: Claim, passage: Passage, sentences: list[str], sims: list[float]) -> _Reading | None:
         """Support a statement without figures from a sentence that says nearly all of it.
 
@@ -654,6 +697,44 @@ class ComparatorStance:
                     Stance.REFUTES, score, f"places it in {', '.join(named)}, not {', '.join(claimed)}", sentences[i]
                 )
         return None
+
+
+_QUOTED = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"|(?<![\w’'])'([^']+?)'(?![\w’'])")
+"""A quoted span: «…», “…”, "…" or '…' (an apostrophe inside a word is no quote mark)."""
+
+_REPORTING = re.compile(rf"\b(?:{langdata.pattern('reporting')})\b", re.I)
+
+QUOTE_MATCH = 0.55
+"""The least embedding similarity between two quotes for them to be the same words (or their translation).
+With the packaged encoder: "win-win-win" / « gagnant-gagnant-gagnant » 0.57, "plus belle encore" /
+"even more beautiful" 0.81, "shut his mouth" / « se taire » 0.55, against 0.12-0.16 for unrelated quotes."""
+
+
+def quoted(text: str) -> list[str]:
+    """The quoted spans of text of two words or more, or one long one ("win-win-win")."""
+    spans = (next(g for g in m.groups() if g) for m in _QUOTED.finditer(text))
+    return [q.strip() for q in spans if len(q.split()) >= 2 or len(q) >= 10]
+
+
+def _pieces(quote: str, length: int) -> list[str]:
+    """The quote, and when it is longer than `length` words + 2, its runs of `length` + 2 words."""
+    words = quote.split()
+    n = length + 2
+    if len(words) <= n:
+        return [quote]
+    return [quote, *(" ".join(words[k : k + n]) for k in range(len(words) - n + 1))]
+
+
+def _people(sentence: str, known: set[str] | None) -> list[str]:
+    """The names a sentence gives outside its quotes, places and units aside."""
+    return [e for e in find_entities(_QUOTED.sub(" it ", sentence), known) if not is_place(e) and not _is_unit(e)]
+
+
+def _speakers(claim: Claim) -> list[str]:
+    """Who the claim says spoke: its speaker, else the names it gives outside the quote."""
+    if claim.speaker:
+        return [claim.speaker]
+    return _people(claim.text, None)
 
 
 def _restate(sentence: str, found: Quantity, claimed: Quantity) -> str:

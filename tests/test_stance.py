@@ -130,3 +130,35 @@ def test_a_name_and_its_acronym_are_one_subject():
     assert read(claim, spelt)[0] == "supports"
     other = "The NTSB met on Monday. The Federal Railroad Administration asked the owners of 80 bridges to act."
     assert read(claim, other)[0] == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        ('"It is a great leap forward for the city," Jean Dupont told reporters.', "supports"),
+        ('"It is a great leap forward for the city," Marie Curie told reporters.', "refutes"),
+        ('Jean Dupont spoke first. "It is a great leap forward," he said.', "supports"),  # "he" points back
+        ('Marie Curie spoke first. "It is a great leap forward," he said.', "refutes"),
+    ],
+)
+def test_a_quote_is_judged_by_who_the_source_gives_it_to(evidence, expected):
+    claim = 'Jean Dupont called the tramway "a great leap forward".'
+    assert read(claim, evidence)[0] == expected
+
+
+@pytest.mark.integration
+def test_a_translated_quote_is_found_and_its_speaker_read():
+    from factcheck.embeddings import embedding_similarity, get_embedder
+
+    embeddings = get_embedder("use-multilingual")
+    judge = ComparatorStance(embedding_similarity(embeddings), topical=embeddings.topical)
+    claim = make_claim("Emmanuel Macron a promis de rebâtir la cathédrale « plus belle encore ».", "fr")
+    said = "We will rebuild the cathedral \"even more beautiful\", President Emmanuel Macron said on Tuesday."
+    other = "We will rebuild the cathedral \"even more beautiful\", Prime Minister Edouard Philippe said on Tuesday."
+    unrelated = "\"Nothing will be left of the roof\", a firefighter said on Tuesday."
+    def stance(text):
+        return judge.judge(claim, Passage("s", "c", "", "", "", None, "en", text, 1.0)).stance.value
+
+    stances = [stance(said), stance(other)]
+    assert stances == ["supports", "refutes"]
+    assert stance(unrelated) != "refutes"
