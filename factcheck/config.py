@@ -31,9 +31,10 @@ class Settings(BaseSettings):
     frames: bool = True
     """Read a figure only when stated of the claim's subject and event; false only to measure what that adds."""
     stance: Literal["comparator", "model", "both"] = "both"
-    stance_model: Literal["crossencoder", "features"] = "features"
+    stance_model: Literal["crossencoder", "features"] = "crossencoder"
     """The learned reader of what the comparator leaves open (FACTCHECK_STANCE_MODEL): the fine-tuned
-    e5 cross-encoder or the classifier over frozen sentence vectors; see BENCHMARKS.md for the choice."""
+    e5 cross-encoder (which also ties paraphrased figures to the claim) or the lighter classifier over
+    frozen sentence vectors; see BENCHMARKS.md for the choice."""
     nli_model: str | None = None
     llm: str | None = None
 

