@@ -39,26 +39,8 @@ _CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JP
 _SCALE = langdata.union("scale_words")
 _SPECIAL_NUMBERS = langdata.union("special_numbers")
 _MULTIPLIER_WORDS = langdata.union("multiplier_words")
-_INVARIABLE = {"pays", "fois", "prix", "voix", "cas", "bus", "mois", "species", "series", "news"}
-_IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child"}
-_NOUN_SKIP = {
-    "de",
-    "d",
-    "of",
-    "new",
-    "additional",
-    "supplémentaires",
-    "nouveaux",
-    "nouvelles",
-    "liquid-cooled",
-    "data-centre",
-    "data-center",
-    "permanent",
-    "permanentes",
-    "permanents",
-    "gas",
-    "à gaz",
-}
+_PLURALS: dict[str, str] = langdata.union("plural_exceptions")
+_NOUN_SKIP = langdata.union("count_skips")
 _NOT_NOUN = langdata.union("not_counted")
 
 MONTHS = langdata.union("months")
@@ -200,10 +182,8 @@ def _words_to_number(words: str, lang: str) -> float | None:
 
 def _singular(word: str, lang: str) -> str:
     w = word.lower().strip(".,;:()\"'’")
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if w in _INVARIABLE:
-        return w
+    if w in _PLURALS:
+        return _PLURALS[w]
     if lang == "en" and re.search(r"(?:ss|x|ch|sh|us)es$", w):
         return w[:-2]
     if lang == "en" and w.endswith("ies") and len(w) > 4:

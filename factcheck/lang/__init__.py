@@ -81,6 +81,12 @@ class LangData:
     noun_modifiers: str
     """Pattern of words that stand between a number and the noun it counts without being it
     ("three supervised bathing spots", "trois grands sites")."""
+    count_skips: frozenset[str]
+    """Words a counted noun may be preceded or qualified by, never the noun itself ("of",
+    "additional", "supplémentaires", "à gaz")."""
+    plural_exceptions: Mapping[str, str]
+    """Plurals that are not the singular plus "s", and words that end in "s" in the singular
+    ("people" -> "person", "pays" -> "pays")."""
     minus: str
     """Pattern of the word for a negative sign ("minus 233 C")."""
     object_pronouns: str

@@ -531,6 +531,19 @@ DATA = LangData(
     org_nouns=r"company|firm|start-?up|group|maker|manufacturer|chamber|agency|authority|ministry|government",
     contrast=r"unlike|whereas|while|by contrast|in contrast|compared with|compared to|for comparison",
     noun_modifiers=r"[a-z]{3,}(?:ed|ing)|big|large|small|major|other|more|extra",
+    count_skips=frozenset(
+        ["of", "new", "additional", "liquid-cooled", "data-centre", "data-center", "permanent", "gas"]
+    ),
+    plural_exceptions={
+        "people": "person",
+        "men": "man",
+        "women": "woman",
+        "children": "child",
+        "species": "species",
+        "series": "series",
+        "news": "news",
+        "bus": "bus",
+    },
     minus=r"minus",
     object_pronouns=r"it|its|them|their",
     pronouns=r"it|he|she|they",

@@ -408,6 +408,10 @@ DATA = LangData(
         r"grands?|grandes?|petits?|petites?|gros|grosses?|nouveaux|nouvelles?|premiers?|premières?|"
         r"derniers?|dernières?|autres"
     ),
+    count_skips=frozenset(
+        ["de", "d", "supplémentaires", "nouveaux", "nouvelles", "permanentes", "permanents", "à gaz"]
+    ),
+    plural_exceptions={w: w for w in ("pays", "fois", "prix", "voix", "cas", "mois", "bus")},
     minus=r"moins",
     object_pronouns=r"le|la|les|l['’]|son|sa|ses|leur|leurs",
     pronouns=r"il|elle|ils|elles",
