@@ -1,10 +1,13 @@
 """Read the stance of one evidence passage on one claim by comparing what both commit to.
 
-No NLI model installs offline here (MODELS.md), and embedding similarity cannot tell
-"built in 122 days" from "built in two years". So the stance comes from the claim's own
-quantities, dates and organisations, compared with those in the passage sentence that is
-most about the same thing. When nothing comparable is found the passage is neutral:
-related text is never passed off as support.
+No NLI model installs offline here (MODELS.md), and neither embedding similarity nor the
+small cross-encoder the project trains can tell "built in 122 days" from "built in two
+years". So the stance comes from the claim's own quantities, dates, quotes and organisations,
+compared with those in the passage sentence that is most about the same thing. When nothing
+comparable is found the passage is neutral: related text is never passed off as support.
+Where words fail to tie a figure to the claim, a learned reader (`entails`) may be asked
+whether the sentence, rewritten with the claim's figure, states the claim; it judges the
+frame, never the figures.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ QUANTITY_KINDS = MEASURE_KINDS
 
 Entails = Callable[[Sequence[tuple[str, str, str]]], list[float]]
 """P(the evidence states the claim) for (claim, evidence, evidence language) triples, from a learned reader."""
+
 _COMPANY_SUFFIX = re.compile(r"\b(?:computer|computers|inc|corp|corporation|ltd|llc|sa|group)\b\.?", re.I)
 _PLAN = langdata.regex("plan")
 """Words that put a number in the future: a plan is not a contradiction of a present count."""
@@ -583,7 +587,7 @@ class ComparatorStance:
         said = next((n for n in names if any(_same_name(s, n) for s in speakers)), None)
         if said is not None:
             return _Reading(Stance.SUPPORTS, score, f"gives these words to {said}", sentences[i])
-        if _REPORTING.search(_QUOTED.sub(" it ", sentences[i])):
+        if _REPORTING.search(_QUOTED.sub(" it ", sentences[i])):  # a reporting verb outside the quote
             return _Reading(Stance.REFUTES, score, f"gives these words to {names[0]}, not {speakers[0]}", sentences[i])
         return None
 
