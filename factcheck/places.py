@@ -10,9 +10,10 @@ and the cities of more than 15,000 people, with other-language names ("Genève",
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
+
+from factcheck import lang as langdata
 
 ALT_NAMES_MIN_POPULATION = 100_000
 """Cities this large are also known by their other names; smaller ones by their own only (memory)."""
@@ -31,8 +32,7 @@ class Place:
 
 def fold(name: str) -> str:
     """Case, accents and punctuation folded, so "Genève" meets "geneve"."""
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(c for c in name if not unicodedata.combining(c))
+    name = langdata.strip_accents(name)
     return " ".join(name.lower().replace("-", " ").replace("’", "'").split())
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -778,7 +777,7 @@ def unit_class(unit: str | None) -> str | None:
         return unit
     if unit in _NOUN_CLASS:
         return _NOUN_CLASS[unit]
-    bare = "".join(c for c in unicodedata.normalize("NFKD", unit) if not unicodedata.combining(c))
+    bare = langdata.strip_accents(unit)
     return _NOUN_CLASS.get(bare, bare)
 
 

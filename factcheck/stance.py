@@ -13,7 +13,6 @@ frame, never the figures.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -59,9 +58,7 @@ _CLAUSE = re.compile(r"[;:—–]|,\s|\s(?:and|et|while|alors que|but|mais|where
 
 def normalise_name(name: str) -> str:
     """Fold case, accents, spacing and company suffixes so "Super Micro" meets "Supermicro Computer"."""
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(c for c in name if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", "", _COMPANY_SUFFIX.sub("", name.lower()))
+    return re.sub(r"[\W_]+", "", _COMPANY_SUFFIX.sub("", langdata.strip_accents(name).lower()))
 
 
 def clause_around(sentence: str, span: tuple[int, int]) -> str:
@@ -286,8 +283,9 @@ class ComparatorStance:
                 for q in claimed:
                     # "6 800 sportifs" and "6,800 athletes": nouns no table pairs may still count the
                     # same thing; the learned reader decides, as for a paraphrase (below).
-                    respelled = not comparable(q, found) and self._same_count(q, found)
-                    if not comparable(q, found) and not respelled:
+                    same_thing = comparable(q, found)
+                    respelled = not same_thing and self._same_count(q, found)
+                    if not same_thing and not respelled:
                         continue
                     # A comparable number is itself a sign of topicality, the more so when it
                     # counts the same named thing or has a physical unit: ask for less.
@@ -891,8 +889,7 @@ _NOT_TERMS = (
 
 
 def _fold(word: str) -> str:
-    word = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in word if not unicodedata.combining(c))
+    return langdata.strip_accents(word.lower())
 
 
 @lru_cache(maxsize=16384)
@@ -1045,7 +1042,7 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     if not nearest or any(w in nearest or nearest in w for w in wanted):
         return False
     # "the National Transportation Safety Board" is the claim's "NTSB", and the other way round.
-    if initials(names[-1]) in wanted or nearest in {initials(e) for e in find_entities(claim.text)}:
+    if initials(names[-1]) in wanted or nearest in _acronyms(claim.text):
         return False
     # "xAI and NVIDIA completed it in 122 days": a name joined to the claim's shares its figure.
     if len(names) >= 2 and any(w in normalise_name(names[-2]) for w in wanted):
@@ -1088,6 +1085,12 @@ def initials(name: str) -> str:
     """The acronym a name of several capitalised words is often shortened to ("NTSB"), or ""."""
     capitals = [w for w in re.findall(r"[^\W\d_]+", name) if w[:1].isupper()]
     return "".join(w[0] for w in capitals).lower() if len(capitals) >= 2 else ""
+
+
+@lru_cache(maxsize=4096)
+def _acronyms(text: str) -> frozenset[str]:
+    """The acronyms of the names text gives ("NTSB" for "the National Transportation Safety Board")."""
+    return frozenset(initials(e) for e in find_entities(text)) - {""}
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -11,6 +11,7 @@ field is filled for every registered language.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import cache, lru_cache
@@ -181,6 +182,11 @@ def lemma(word: str) -> str:
     inflections meet: a five-letter stem joins "launched" and "launch" but not "led" and "lead".
     """
     return simplemma.lemmatize(word, lang=available())
+
+
+def strip_accents(text: str) -> str:
+    """text with its accents taken off ("Genève" -> "Geneve"): compatibility-decomposed, combining marks dropped."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def alternation(words: Iterable[str]) -> str:
