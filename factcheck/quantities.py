@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -35,6 +36,17 @@ YEAR_DAYS = 365.25
 _DURATION = langdata.union("durations")
 _CURRENCY_WORD = langdata.union("currency_words")
 _CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SCALED_CURRENCY_WORD = langdata.union("scaled_currency_words")
+
+
+def _currency_after(words: Iterable[str]) -> re.Pattern[str]:
+    # "3 billion euros", "3 milliards d'euros", and the compound "a 1.4 billion-euro programme".
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^(?:\s*|-)(?:M\$|\$|€|£|(?:de |d'|d’|of )?(?:{alternation})\b|USD\b|EUR\b|GBP\b)", re.I)
+
+
+_CURRENCY_AFTER = _currency_after(_CURRENCY_WORD)
+_SCALED_CURRENCY_AFTER = _currency_after({**_CURRENCY_WORD, **_SCALED_CURRENCY_WORD})
 _SCALE = langdata.union("scale_words")
 _SPECIAL_NUMBERS = langdata.union("special_numbers")
 _MULTIPLIER_WORDS = langdata.union("multiplier_words")
@@ -554,19 +566,15 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             approx, hstart = _hedge_before(text, sign.start())
             qstart = hstart if approx else sign.start()
     if currency is None:
-        m = re.match(
-            r"^\s*(?:M\$|\$|€|£|(?:de |d'|d’|of )?(?:dollars?|euros?|livres sterling|pounds?)\b|USD\b|EUR\b|GBP\b)",
-            after,
-            re.I,
-        )
+        m = (_CURRENCY_AFTER if scale == 1.0 else _SCALED_CURRENCY_AFTER).match(after)
         if m:
-            word = m.group().strip().lower()
+            word = m.group().strip(" -").lower()
             word = re.sub(r"^(?:de |d'|d’|of )", "", word)
             if word == "m$":
                 value *= 1e6 if scale == 1.0 else 1.0
                 currency = "USD"
             else:
-                currency = _CURRENCY_SIGN.get(word) or _CURRENCY_WORD.get(word) or _CURRENCY_WORD.get(word.split()[0])
+                currency = _CURRENCY_SIGN.get(word) or _CURRENCY_WORD.get(word) or _SCALED_CURRENCY_WORD.get(word)
             end += m.end()
             after = text[end:]
     if currency:
@@ -899,8 +907,8 @@ def _compare_dates(claimed: Quantity, found: Quantity) -> Comparison:
     both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
     if c[:n] == f[:n]:
         return Comparison("supports", 0.0, f"{both}: same date")
-    if claimed.approx == "since" and c[:n] < f[:n]:
-        # A later date says nothing about when something started.
+    if claimed.approx == "since" and found.approx != "since" and c[:n] < f[:n]:
+        # A later date says nothing about when something started; a later start date does.
         return Comparison("unrelated", None, f"{both}: after the start date, says nothing of it")
     if n == 3:
         gap = abs((date(*c) - date(*f)).days)

@@ -41,6 +41,10 @@ def one(text: str, lang: str, ref: date | None = None) -> Quantity:
         ("Phoenix paid $35 million.", "en", 35_000_000, "USD", "money", None),
         ("Tesla dépensera plus d'un milliard de dollars.", "fr", 1e9, "USD", "money", "more than"),
         ("The startup raised €6bn.", "en", 6e9, "EUR", "money", None),
+        ("It is part of a 1.4 billion-euro clean-up.", "en", 1.4e9, "EUR", "money", None),
+        ("London's Games cost about 8.8 billion pounds.", "en", 8.8e9, "GBP", "money", "about"),
+        ("The parcel weighs 3 pounds.", "en", 1.3608, "kg", "mass", None),
+        ("Le club a déboursé 2 milliards de livres.", "fr", 2e9, "GBP", "money", None),
         ("Le débit atteint 95 %.", "fr", 95, "%", "percent", None),
         ("Costs fell by 12.5 per cent.", "en", 12.5, "%", "percent", None),
         ("Colossus sera dix fois plus grand.", "fr", 10, "x", "multiplier", None),
@@ -121,6 +125,8 @@ def Q(value, kind="count", unit="gpu", approx=None, upper=None):
         (Q(10, "multiplier", "x"), Q(10, "multiplier", "x", "about"), "supports"),
         (Q(10, "multiplier", "x"), Q(2, "multiplier", "x"), "refutes"),
         (Q("2023", "date", "date", "since"), Q("2019", "date", "date"), "refutes"),
+        (Q("2019", "date", "date", "since"), Q("2023", "date", "date"), "unrelated"),  # still so in 2023
+        (Q("1900", "date", "date", "since"), Q("1923", "date", "date", "since"), "refutes"),  # another start
         (Q("2024", "date", "date"), Q("2024-07-22", "date", "date"), "supports"),
         (Q("2024-12-04", "date", "date"), Q("2024-12-05", "date", "date"), "partly"),
         (Q(100_000), Q(100_000, unit="home"), "unrelated"),

@@ -47,6 +47,9 @@ class LangData:
     """Measurement words and symbols as written -> a unit pint understands ("mètres" -> "meter")."""
     currency_words: Mapping[str, str]
     """Currency names -> ISO code."""
+    scaled_currency_words: Mapping[str, str]
+    """Currency names that are also units of measure: money only after a scale word ("3 billion
+    pounds", not "3 pounds of flour")."""
     not_counted: frozenset[str]
     """Words right after a number that are never what it counts ("100 000 cette année", "3 times")."""
     noun_classes: Mapping[str, str]

@@ -302,6 +302,7 @@ DATA = LangData(
         "yen": "JPY",
         "yuan": "CNY",
     },
+    scaled_currency_words={"pound": "GBP", "pounds": "GBP"},
     not_counted=frozenset(
         [
             "the",

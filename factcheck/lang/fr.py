@@ -191,6 +191,7 @@ DATA = LangData(
         "yens": "JPY",
         "yuans": "CNY",
     },
+    scaled_currency_words={"livre": "GBP", "livres": "GBP"},
     not_counted=frozenset(
         [
             "cette",
