@@ -378,12 +378,21 @@ def focus_clauses(claim: Claim, key: Quantity) -> str:
     text = claim.text
     cuts = [0, *[m.end() for m in re.finditer(r"[,;:]\s", text)], len(text)]
     names = [e for e in claim.entities if not is_place(e)]
-    kept = []
-    for start, end in pairwise(cuts):
-        clause = text[start:end]
-        if start <= key.span[0] < end or any(n in clause for n in names):
-            kept.append(clause.strip().rstrip(",;:"))
+    clauses = list(pairwise(cuts))
+    home = next((i for i, (start, end) in enumerate(clauses) if start <= key.span[0] < end), None)
+    wanted = {i for i, (start, end) in enumerate(clauses) if i == home or any(n in text[start:end] for n in names)}
+    if home is not None and not _says_something(text[clauses[home][0] : clauses[home][1]].replace(key.text, " ")):
+        # "Le 13 mai, des explosifs ont servi à ..." : a clause that is only its figure dates or
+        # sizes the clause it hangs on, which says what the figure is about.
+        wanted.add(home + 1 if home + 1 < len(clauses) else home - 1)
+    kept = [text[start:end].strip().rstrip(",;:") for i, (start, end) in enumerate(clauses) if i in wanted]
     return ", ".join(kept) if kept else text
+
+
+def _says_something(text: str) -> bool:
+    """Whether text holds a content word: not only function words, numbers and dates."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return any(w not in STOPWORDS and w not in MONTHS and w not in WEEKDAYS for w in words)
 
 
 # --- Atomic claims -------------------------------------------------------------------

@@ -906,6 +906,9 @@ def _compare_dates(claimed: Quantity, found: Quantity) -> Comparison:
     n = min(len(c), len(f))
     both = f"{format_quantity(claimed)} vs {format_quantity(found)}"
     if c[:n] == f[:n]:
+        if len(f) < len(c) and claimed.approx is None:
+            # "in 2024" holds 24 October 2024 and every other day of that year: no confirmation.
+            return Comparison("unrelated", None, f"{both}: the source gives only the {('year', 'month')[len(f) - 1]}")
         return Comparison("supports", 0.0, f"{both}: same date")
     if claimed.approx == "since" and found.approx != "since" and c[:n] < f[:n]:
         # A later date says nothing about when something started; a later start date does.

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from factcheck.claims import extract_claims, make_claim, read_article
+from factcheck.claims import extract_claims, focus_clauses, make_claim, read_article
 
 pytestmark = pytest.mark.unit
 
@@ -129,3 +129,20 @@ def test_every_claim_span_lies_in_its_sentence_and_holds_its_figures():
 def test_a_place_or_a_partner_list_must_be_the_point_of_the_claim(text: str, kind: str) -> None:
     lang = "fr" if " est " in text else "en"
     assert make_claim(text, lang).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "focused"),
+    [
+        # A clause that is only its figure keeps the clause it dates: that says what happened then.
+        ("Le 13 mai, des explosifs ont découpé la travée.", "fr", "Le 13 mai, des explosifs ont découpé la travée."),
+        ("On 3 May, a storm hit Lyon.", "en", "On 3 May, a storm hit Lyon."),
+        # A place or aside in its own clause is still cut away.
+        ("In Memphis (Tennessee), Colossus was built in three months.", "en", "Colossus was built in three months."),
+        ("In 2023, Tesla sold 1.8 million cars.", "en", "Tesla sold 1.8 million cars."),
+    ],
+)
+def test_focus_keeps_what_a_figure_is_about(text, lang, focused):
+    claim = make_claim(text, lang, date(2024, 6, 1))
+    key = next(q for q in claim.quantities if q.kind == claim.kind)
+    assert focus_clauses(claim, key) == focused

@@ -128,6 +128,7 @@ def Q(value, kind="count", unit="gpu", approx=None, upper=None):
         (Q("2019", "date", "date", "since"), Q("2023", "date", "date"), "unrelated"),  # still so in 2023
         (Q("1900", "date", "date", "since"), Q("1923", "date", "date", "since"), "refutes"),  # another start
         (Q("2024", "date", "date"), Q("2024-07-22", "date", "date"), "supports"),
+        (Q("2024-10-24", "date", "date"), Q("2024", "date", "date"), "unrelated"),  # only the year
         (Q("2024-12-04", "date", "date"), Q("2024-12-05", "date", "date"), "partly"),
         (Q(100_000), Q(100_000, unit="home"), "unrelated"),
         (Q(150, "power", "MW"), Q(150, "duration", "day"), "unrelated"),
