@@ -12,8 +12,8 @@ Comparison of a claimed quantity with one found in evidence (`compare`):
 | exact vs exact, relative error ≤ 5% (≤ 10% for durations: a "month" is loose) | supports |
 | exact vs exact, relative error ≤ 35% | partly ("three months" vs 122 days: off by 25%) |
 | exact vs exact, further apart | refutes ("two years" vs 122 days) |
-| hedged ("more than", "at least", "less than", "up to", "about" ±15%, ranges) | each side is an interval; the found one inside the claimed one supports ("less than five months" vs 122 days); overlapping only in part is partly; disjoint is scored like exact values by the distance to the nearest edge |
-| dates | compared at the coarser granularity of the two: same year / month / day supports; one day apart is partly; otherwise refutes ("since 2023" vs 2019) |
+| hedged ("more than", "at least", "less than", "up to", "about" ±10%, ranges) | each side is an interval; the found one inside the claimed one supports ("less than five months" vs 122 days); two "about" figures agree when their centres are within 10%; overlapping only in part is partly; disjoint is scored like exact values by the distance to the nearest edge |
+| dates | compared at the coarser granularity of the two: same year / month / day supports, unless the source gives only the year or month of a dated claim; one day apart is partly; otherwise refutes ("since 2023" vs 2019; "since 1900" vs "since 1923") |
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -53,6 +53,11 @@ _MULTIPLIER_WORDS = langdata.union("multiplier_words")
 _PLURALS: dict[str, str] = langdata.union("plural_exceptions")
 _NOUN_SKIP = langdata.union("count_skips")
 _NOT_NOUN = langdata.union("not_counted")
+_PARTITIVE_AFTER = re.compile(rf"^\s*(?:{langdata.pattern('partitive_after')})\b", re.I)
+_PARTITIVE_BEFORE = re.compile(rf"\b(?:{langdata.pattern('partitive_before')})\s*$", re.I)
+PARTITIVE = "<partitive>"
+"""Placeholder noun of "19 of them" (followed by the noun read after the number, if any): the set
+named before, which parse_quantities fills in."""
 
 MONTHS = langdata.union("months")
 WEEKDAYS = langdata.union("weekdays")
@@ -653,8 +658,14 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         nxt = re.match(r"^\s*([\w-]+)", after)
         if not nxt or nxt.group(1)[:1].isupper() or nxt.group(1).lower() in _NOT_NOUN:
             return None
+    if is_digit and _PARTITIVE_AFTER.match(after):
+        # "847,158 of them", "75 medals, 19 of them gold": part of a set named earlier.
+        return _finish(text, qstart, end, value, PARTITIVE, "count", approx)
     noun_text = re.sub(r"^-", " ", after)
     count_unit = _count_unit(noun_text, lang)
+    if is_digit and _PARTITIVE_BEFORE.search(before):
+        # "75 médailles, dont 19 en or": the set counted before, else the noun after ("including 3 rules").
+        return _finish(text, qstart, end, value, PARTITIVE + (count_unit or ""), "count", approx)
     if count_unit is None and scale == 1.0 and not is_digit and low_token not in ("dozen", "douzaine"):
         return None
     if count_unit is None and scale == 1.0 and is_digit:
@@ -749,6 +760,10 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
     for q in found:
         if result and q.span[0] < result[-1].span[1]:
             continue
+        if q.unit and q.unit.startswith(PARTITIVE):
+            # The set is the last thing counted before it, or unnamed here ("cars ..., 847,158 of them").
+            counted = [p for p in result if p.kind == "count" and p.unit]
+            q = replace(q, unit=counted[-1].unit if counted else q.unit.removeprefix(PARTITIVE) or None)
         result.append(q)
     return result
 
@@ -766,7 +781,8 @@ things: "under five minutes" of thrust is not a contradiction of a 16-day test."
 SUPPORT_TOL = {"duration": 0.10}
 DEFAULT_SUPPORT_TOL = 0.05
 PARTLY_TOL = 0.35
-ABOUT = 0.15
+ABOUT = 0.10
+"""Relative slack of "about": a journalist rounding 847,158 writes "about 850,000", not "about 750,000"."""
 TEMPERATURE_SUPPORT = 1.5
 """Degrees within which two temperatures agree: a rounded conversion from °F or K stays inside it."""
 TEMPERATURE_PARTLY = 5.0
@@ -869,6 +885,9 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
         if found.approx == "about":
             err = max(0.0, err - ABOUT)
         return _band(err, support_tol, both)
+    if claimed.approx == found.approx == "about":
+        # Two round figures agree when their centres do: "about $10 billion", "about $9.7 billion".
+        return _band(max(0.0, _rel(float(claimed.value), float(found.value)) - ABOUT), support_tol, both)
     # The found interval lies inside the claimed one; equal open ends count ("more than X" vs
     # "more than X"), and "at least X" is read as within "more than X": news uses them alike.
     low_ok = c_lo < f_lo or (c_lo == f_lo and (not c_lo_open or f_lo_open or found.approx == "at least"))

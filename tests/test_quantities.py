@@ -120,6 +120,9 @@ def Q(value, kind="count", unit="gpu", approx=None, upper=None):
         (Q(1e6, approx="at least"), Q(1e6, approx="more than"), "supports"),
         (Q(1e6, approx="more than"), Q(1e6), "partly"),  # on the open edge: close, not inside
         (Q(100_000, approx="about"), Q(100_000), "supports"),
+        (Q(750_000, approx="about"), Q(847_158), "partly"),  # 13% off is more than rounding
+        (Q(10e9, "money", "USD", "about"), Q(9.7e9, "money", "USD", "about"), "supports"),  # centres agree
+        (Q(10e9, "money", "USD", "about"), Q(6e9, "money", "USD", "about"), "refutes"),
         (Q(100_000), Q(100_000), "supports"),
         (Q(100_000), Q(200_000), "refutes"),
         (Q(10, "multiplier", "x"), Q(10, "multiplier", "x", "about"), "supports"),
@@ -240,3 +243,20 @@ def test_a_count_is_of_its_noun_not_of_the_words_that_modify_it(text, lang, unit
 def test_a_noun_spelt_with_and_without_its_accent_counts_the_same_thing():
     assert comparable(parse_quantities("10 500 athlètes", "fr")[0], parse_quantities("10,500 athletes", "en")[0])
     assert not comparable(parse_quantities("10 500 athlètes", "fr")[0], parse_quantities("10,500 boats", "en")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "unit"),
+    [
+        ("France won 75 medals, 19 of them gold.", "en", "medal"),
+        ("France won 64 medals, including 16 gold.", "en", "medal"),
+        ("La France a gagné 75 médailles, dont 19 en or.", "fr", "médaille"),
+        ("Sur 100 salariés, 30 d'entre eux sont partis.", "fr", "salarié"),
+        # No set counted before: the set is named in words only, or the noun after stands.
+        ("The port ships cars and light trucks, 847,158 of them in 2023.", "en", None),
+        ("The package, including 19 new rules, passed.", "en", "rule"),
+    ],
+)
+def test_a_part_counts_the_set_named_before_it(text, lang, unit):
+    part = [q for q in parse_quantities(text, lang) if q.kind == "count"][-1]
+    assert part.unit == unit

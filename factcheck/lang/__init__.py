@@ -107,6 +107,10 @@ class LangData:
     """Pattern of verbs of increase ("rose", "a augmenté")."""
     range_links: str
     """Pattern of words joining the two ends of a range ("to", "à")."""
+    partitive_after: str
+    """What follows a number that counts part of a set named before it: "19 of them", "19 d'entre eux"."""
+    partitive_before: str
+    """What precedes such a number: "including 19", "dont 19"."""
     designation_nouns: str
     """Pattern of nouns after which a number is a name or a model, not a count ("version", "épisode")."""
     coarse_durations: str
