@@ -21,7 +21,7 @@ from factcheck import lang as langdata
 from factcheck.corpus import decode_text, html_to_text, split_front_matter
 from factcheck.errors import InputError
 from factcheck.places import is_place
-from factcheck.quantities import MEASURE_KINDS, MONTHS, WEEKDAYS, parse_quantities
+from factcheck.quantities import MEASURE_KINDS, MONTHS, WEEKDAYS, is_offset, parse_quantities
 from factcheck.types import Claim, Quantity
 
 MAX_ARTICLE_CHARS = 200_000
@@ -185,8 +185,11 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
     """The kind of fact a claim turns on, which decides how evidence is compared with it."""
     if _QUOTE.search(sentence) and _SPEECH.search(sentence):
         return "quote"
+    # "Two days after the collapse, $60 million was released" turns on the money: an offset
+    # dates the event and is the key figure only when there is no other.
+    figures = [q for q in quantities if not is_offset(sentence, q)] or quantities
     for kind in MEASURE_KINDS:
-        if any(q.kind == kind for q in quantities):
+        if any(q.kind == kind for q in figures):
             return kind
     orgs = [e for e in entities if not is_place(e)]
     joined = any(

@@ -760,12 +760,30 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
     for q in found:
         if result and q.span[0] < result[-1].span[1]:
             continue
+        if q.kind == "duration" and result and _rate(text, result[-1], q):
+            continue  # "€75 million a year": the year is what the money is per, not a duration
         if q.unit and q.unit.startswith(PARTITIVE):
             # The set is the last thing counted before it, or unnamed here ("cars ..., 847,158 of them").
             counted = [p for p in result if p.kind == "count" and p.unit]
             q = replace(q, unit=counted[-1].unit if counted else q.unit.removeprefix(PARTITIVE) or None)
         result.append(q)
     return result
+
+
+def _rate(text: str, previous: Quantity, q: Quantity) -> bool:
+    """Whether q is "a year" written right after another figure: the per-unit of a rate."""
+    first = q.text.split()[0].lower() if q.text.split() else ""
+    return (
+        previous.kind != "date" and not text[previous.span[1] : q.span[0]].strip() and _SPECIAL_NUMBERS.get(first) == 1
+    )
+
+
+def is_offset(sentence: str, q: Quantity) -> bool:
+    """Whether a duration dates something from another event ("two days after the collapse")."""
+    return q.kind == "duration" and bool(_OFFSET.match(sentence[q.span[1] :]))
+
+
+_OFFSET = re.compile(rf"^\s*(?:{langdata.pattern('offset_words')})\b", re.I)
 
 
 # --- comparison ---------------------------------------------------------------------------

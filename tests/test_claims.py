@@ -146,3 +146,16 @@ def test_focus_keeps_what_a_figure_is_about(text, lang, focused):
     claim = make_claim(text, lang, date(2024, 6, 1))
     key = next(q for q in claim.quantities if q.kind == claim.kind)
     assert focus_clauses(claim, key) == focused
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        ("Two days after the collapse, the agency released $60 million.", "en", "money"),
+        ("Deux jours après l'effondrement, l'État a débloqué 60 millions de dollars.", "fr", "money"),
+        ("The brigade was called eight minutes after the second alarm.", "en", "duration"),  # no other figure
+        ("The bridge took five years to build.", "en", "duration"),
+    ],
+)
+def test_a_time_offset_is_the_key_figure_only_when_alone(text, lang, kind):
+    assert make_claim(text, lang).kind == kind

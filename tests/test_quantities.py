@@ -260,3 +260,9 @@ def test_a_noun_spelt_with_and_without_its_accent_counts_the_same_thing():
 def test_a_part_counts_the_set_named_before_it(text, lang, unit):
     part = [q for q in parse_quantities(text, lang) if q.kind == "count"][-1]
     assert part.unit == unit
+
+
+def test_a_rate_is_not_a_duration():
+    assert [q.kind for q in parse_quantities("It would bring in €75 million a year.", "en")] == ["money"]
+    assert [q.kind for q in parse_quantities("The works lasted a year.", "en")] == ["duration"]
+    assert [q.kind for q in parse_quantities("In 2023 a year of talks began.", "en")] == ["date", "duration"]

@@ -111,6 +111,9 @@ class LangData:
     """What follows a number that counts part of a set named before it: "19 of them", "19 d'entre eux"."""
     partitive_before: str
     """What precedes such a number: "including 19", "dont 19"."""
+    offset_words: str
+    """Pattern of words after a duration that make it a time offset ("two days after the crash"):
+    when, not how long."""
     designation_nouns: str
     """Pattern of nouns after which a number is a name or a model, not a count ("version", "épisode")."""
     coarse_durations: str

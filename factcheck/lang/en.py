@@ -555,6 +555,7 @@ DATA = LangData(
     range_links=r"to|until|through|and",
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
+    offset_words=r"after|before|later|earlier|ago",
     designation_nouns=r"episode|ep|no|number|page|chapter|phase|version|v|flight|mission|model|type|series|route|gate",
     coarse_durations=r"months?|years?|decades?",
     fine_durations=r"days?|weeks?|hours?",

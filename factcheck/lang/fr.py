@@ -423,6 +423,7 @@ DATA = LangData(
     range_links=r"à|au|et|jusqu['’]en|jusqu['’]à",
     partitive_after=r"d['’]entre (?:eux|elles)",
     partitive_before=r"dont|parmi (?:eux|elles|lesquels|lesquelles)",
+    offset_words=r"après|avant|plus tard|plus tôt|auparavant",
     designation_nouns=r"épisode|numéro|n°|page|chapitre|phase|version|vol|mission|modèle|type|série|route|porte",
     coarse_durations=r"mois|ans?|années?|décennies?",
     fine_durations=r"jours?|semaines?|heures?",
