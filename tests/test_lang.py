@@ -164,6 +164,12 @@ def read(claim: str, evidence: str, code: str = "en") -> str:
             "supports",
         ),
         ("Webb orbits about 540 km up.", "Unlike Webb, far out at L2, Hubble circles about 540 km up.", "neutral"),
+        # A name in an aside (a relative clause) is not whose figure it is.
+        (
+            "The Pinault family gave 100 million euros.",
+            "The Pinault family, which controls Kering through Artemis, gave 100 million euros.",
+            "supports",
+        ),
         # Which event is dated: a date in a clause about another event neither supports nor refutes.
         (
             "The product was launched in 2024.",

@@ -118,6 +118,8 @@ def test_counts_of_nouns_no_table_pairs_are_read_again(evidence, expected):
         ("The fleet could double by 2030.", True),
         ("Had it run the study, it would have learned the risk was 30 times the limit.", False),
         ("The crash could have been avoided.", False),
+        ("xAI plans to expand Colossus.", True),
+        ("Rebuilt to the 19th-century plans of Viollet-le-Duc, the spire is 96 metres tall.", False),  # a drawing
     ],
 )
 def test_would_have_looks_back_and_is_no_plan(text, plan):

@@ -114,6 +114,9 @@ class LangData:
     offset_words: str
     """Pattern of words after a duration that make it a time offset ("two days after the crash"):
     when, not how long."""
+    relative_pronouns: str
+    """Pattern of words opening a relative clause (", which controls Kering,"): an aside whose names
+    are not the subject of the main clause."""
     designation_nouns: str
     """Pattern of nouns after which a number is a name or a model, not a count ("version", "épisode")."""
     coarse_durations: str
