@@ -959,7 +959,11 @@ def _window(sentence: str, clause: str, span: tuple[int, int], reach: int = 6) -
     if start < 0:
         return sentence
     before = sentence[:start].split()[-reach:]
-    return " ".join([*before, clause])
+    # "Le pare-soleil, composé de cinq couches de Kapton, mesure 21 m": past an aside set off by
+    # commas, the subject stands before it.
+    segments = re.split(r",\s", sentence[:start].rstrip().removesuffix(","))
+    subject = segments[-2].split()[-reach:] if len(segments) >= 2 else []
+    return " ".join([*subject, *before, clause])
 
 
 BRIDGE = 0.6

@@ -194,6 +194,13 @@ def test_only_a_figure_of_the_same_subject_and_event_counts(claim, evidence, exp
         ("Webb's sunshield is 21 m long.", "Webb's sunshield is about 21 m long.", "en", "supports"),
         ("Le pare-soleil mesure 27 m.", "Son miroir principal, large de 6,5 m, compte 18 segments.", "fr", "neutral"),
         ("Le pare-soleil mesure 27 mètres.", "Le pare-soleil, fait de cinq couches, mesure 21 mètres.", "fr", "partly"),
+        # However long the aside, its subject stands before it.
+        (
+            "Le pare-soleil mesure 27 mètres.",
+            "Le pare-soleil, composé de cinq couches très fines de Kapton, mesure 21 mètres.",
+            "fr",
+            "partly",
+        ),
         # The claim's subject named at the figure is enough when it owns nothing else there.
         ("Tesla will spend about $100 million on Dojo.", "Tesla plans to put $1 billion into Dojo.", "en", "refutes"),
         # Figures far apart measure different things, durations and bounds included.
