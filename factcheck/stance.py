@@ -1022,7 +1022,7 @@ def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> fl
 _CONTRAST = re.compile(rf"(?:{langdata.pattern('contrast')})", re.I)
 
 
-_ASIDE = re.compile(rf",\s*(?:{langdata.pattern('relative_pronouns')})(?:\b|(?<=['’]))[^,;]*,|\([^)]*\)", re.I)
+_ASIDE = re.compile(rf",\s*(?:{langdata.pattern('relative_pronouns')})(?:\b|(?<=['’]))[^,;]*,", re.I)
 
 
 def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set[str] | None = None) -> bool:
@@ -1042,8 +1042,9 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # A capital opening the sentence ("Sometime between May 23 ...") is a name only if the passage
     # also writes it with a capital mid-sentence; units ("Celsius") never are.
     contrasted = bool(_CONTRAST.search(before))
-    # "The Pinault family, which controls Kering through Artémis, gave 100 million": an aside's
-    # names are not whose figure it is.
+    # "The Pinault family, which controls Kering through Artémis, gave 100 million": a relative
+    # clause's names are not whose figure it is. (A parenthesis often renames the subject:
+    # "la chambre de commerce (Greater Memphis Chamber)".)
     before = _ASIDE.sub(" ", before)
     names = [e for e in find_entities(before, None if contrasted else known) if not is_place(e) and not _is_unit(e)]
     if not names:
