@@ -44,6 +44,7 @@ def one(text: str, lang: str, ref: date | None = None) -> Quantity:
         ("It is part of a 1.4 billion-euro clean-up.", "en", 1.4e9, "EUR", "money", None),
         ("London's Games cost about 8.8 billion pounds.", "en", 8.8e9, "GBP", "money", "about"),
         ("The parcel weighs 3 pounds.", "en", 1.3608, "kg", "mass", None),
+        ("The D1 is made on a 7-nanometre process.", "en", 7e-9, "m", "length", None),
         ("Le club a déboursé 2 milliards de livres.", "fr", 2e9, "GBP", "money", None),
         ("Le débit atteint 95 %.", "fr", 95, "%", "percent", None),
         ("Costs fell by 12.5 per cent.", "en", 12.5, "%", "percent", None),
