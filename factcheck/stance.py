@@ -35,6 +35,7 @@ from factcheck.places import is_place
 from factcheck.quantities import (
     MEASURE_KINDS,
     PHYSICAL_KINDS,
+    WEEKDAYS,
     Comparison,
     comparable,
     compare,
@@ -311,6 +312,13 @@ class ComparatorStance:
                         aligned = alignment(claim, clause, before, same_language)
                     if self.frames and not same_language and found.kind == "date" and wanted and not named[i]:
                         continue  # a date across languages counts only in a sentence naming the claim's subject
+                    if (
+                        self.frames
+                        and found.kind == "date"
+                        and _statement_date(sentence, found.span)
+                        and not _statement_date(claim.text, q.span)
+                    ):
+                        continue  # "the chamber said on Wednesday": when it was said, not when it happened
                     if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_names, known):
                         aligned = None
                     comparison = _compare_respelled(q, found) if respelled else compare(q, found)
@@ -751,6 +759,17 @@ def _compare_respelled(claimed: Quantity, found: Quantity) -> Comparison:
     return replace(
         outcome, explanation=outcome.explanation.replace(format_quantity(as_claimed), format_quantity(found))
     )
+
+
+def _statement_date(text: str, span: tuple[int, int]) -> bool:
+    """Whether the date at span is when something was said: a reporting verb with only function words
+    between ("said on Wednesday", "l'a indiqué le mercredi 4 décembre"), not a reported event's date
+    ("said the plant opened on 3 May")."""
+    verbs = list(_REPORTING.finditer(text[: span[0]]))
+    if not verbs:
+        return False
+    between = re.findall(r"[^\W\d_]+", text[verbs[-1].end() : span[0]].lower())
+    return len(between) <= 3 and all(w in STOPWORDS or w in WEEKDAYS for w in between)
 
 
 def _states_event(event: frozenset[str], sentence: str) -> bool:

@@ -184,6 +184,12 @@ def test_only_a_figure_of_the_same_subject_and_event_counts(claim, evidence, exp
     assert read(claim, evidence) == expected
 
 
+def test_the_date_a_statement_was_made_is_not_the_date_of_what_it_reports():
+    claim = "L'entraînement sur la grappe a commencé le 22 juillet 2024."
+    assert read(claim, "C'est la chambre de commerce qui l'a indiqué le 4 décembre 2024.", "fr") == "neutral"
+    assert read(claim, "L'entraînement sur la grappe a commencé le 4 décembre 2024.", "fr") == "refutes"
+
+
 @pytest.mark.parametrize(
     ("claim", "evidence", "code", "expected"),
     [
