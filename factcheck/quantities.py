@@ -40,7 +40,8 @@ _SCALED_CURRENCY_WORD = langdata.union("scaled_currency_words")
 
 
 def _currency_after(words: Iterable[str]) -> re.Pattern[str]:
-    # "3 billion euros", "3 milliards d'euros", and the compound "a 1.4 billion-euro programme".
+    """A currency written after a number, spaced or in a compound ("3 milliards d'euros", "a
+    1.4 billion-euro programme"), from the currency words of every language."""
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"^(?:\s*|-)(?:M\$|\$|€|£|(?:de |d'|d’|of )?(?:{alternation})\b|USD\b|EUR\b|GBP\b)", re.I)
 
@@ -778,12 +779,12 @@ def _rate(text: str, previous: Quantity, q: Quantity) -> bool:
     )
 
 
+_OFFSET = re.compile(rf"^\s*(?:{langdata.pattern('offset_words')})\b", re.I)
+
+
 def is_offset(sentence: str, q: Quantity) -> bool:
     """Whether a duration dates something from another event ("two days after the collapse")."""
     return q.kind == "duration" and bool(_OFFSET.match(sentence[q.span[1] :]))
-
-
-_OFFSET = re.compile(rf"^\s*(?:{langdata.pattern('offset_words')})\b", re.I)
 
 
 # --- comparison ---------------------------------------------------------------------------
