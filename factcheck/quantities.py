@@ -42,7 +42,7 @@ _SCALED_CURRENCY_WORD = langdata.union("scaled_currency_words")
 def _currency_after(words: Iterable[str]) -> re.Pattern[str]:
     """A currency written after a number, spaced or in a compound ("3 milliards d'euros", "a
     1.4 billion-euro programme"), from the currency words of every language."""
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alternation = langdata.alternation(words)
     return re.compile(rf"^(?:\s*|-)(?:M\$|\$|€|£|(?:de |d'|d’|of )?(?:{alternation})\b|USD\b|EUR\b|GBP\b)", re.I)
 
 
@@ -773,7 +773,7 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
 
 def _rate(text: str, previous: Quantity, q: Quantity) -> bool:
     """Whether q is "a year" written right after another figure: the per-unit of a rate."""
-    first = q.text.split()[0].lower() if q.text.split() else ""
+    first = (q.text.split() or [""])[0].lower()
     return (
         previous.kind != "date" and not text[previous.span[1] : q.span[0]].strip() and _SPECIAL_NUMBERS.get(first) == 1
     )
