@@ -52,6 +52,8 @@ Entails = Callable[[Sequence[tuple[str, str, str]]], list[float]]
 
 _COMPANY_SUFFIX = re.compile(r"\b(?:computer|computers|inc|corp|corporation|ltd|llc|sa|group)\b\.?", re.I)
 _PLAN = langdata.regex("plan")
+_FUTURE = re.compile(rf"\b\w{{2,}}(?:{langdata.pattern('future_endings')})\b", re.I)
+_PAST_ENDINGS = langdata.pattern("past_endings")
 """Words that put a number in the future: a plan is not a contradiction of a present count."""
 
 _CLAUSE = re.compile(r"[;:—–]|,\s|\s(?:and|et|while|alors que|but|mais|whereas)\s")
@@ -103,8 +105,15 @@ def lead_in(sentence: str, span: tuple[int, int], reach: int = 120) -> str:
 
 
 def is_plan(text: str) -> bool:
-    """Whether text speaks of a plan or forecast rather than of what is or was."""
-    return bool(_PLAN.search(text))
+    """Whether text speaks of a plan or forecast rather than of what is or was: a plan word, or a
+    verb in the future or the conditional ("atteindra", "passerait"; not "attirait", the imperfect)."""
+    return bool(_PLAN.search(text)) or any(not _is_past(m.group(0)) for m in _FUTURE.finditer(text))
+
+
+def _is_past(word: str) -> bool:
+    word = word.lower()
+    stem = langdata.lemma(word)[:-2]
+    return bool(stem) and bool(re.fullmatch(rf"{re.escape(stem)}(?:{_PAST_ENDINGS})", word))
 
 
 QUANTITY_TOPICAL = 0.85

@@ -126,6 +126,21 @@ def test_would_have_looks_back_and_is_no_plan(text, plan):
     assert is_plan(text) is plan
 
 
+@pytest.mark.parametrize(
+    ("text", "plan"),
+    [
+        ("Le réseau passerait à un million de GPU.", True),  # conditional
+        ("La construction durera six mois.", True),  # future of durer
+        ("Le groupe pourrait en compter 200 000.", True),  # irregular conditional
+        ("Avant l'incendie, la cathédrale attirait 12 millions de visiteurs.", False),  # imperfect of attirer
+        ("Le chantier durait depuis trois ans.", False),  # imperfect of durer
+        ("Le match attira 80 000 spectateurs.", False),  # simple past of attirer
+    ],
+)
+def test_french_future_endings_are_plans_but_imperfects_ending_alike_are_not(text, plan):
+    assert is_plan(text) is plan
+
+
 def test_a_name_and_its_acronym_are_one_subject():
     claim = "The NTSB asked the owners of 80 bridges to check their exposure."
     spelt = "The National Transportation Safety Board asked the owners of 80 bridges to act."

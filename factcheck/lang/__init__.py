@@ -68,6 +68,12 @@ class LangData:
     """Relative date phrases ("last year") -> the rule resolving them against the article's date."""
     plan: str
     """Pattern of words that put a figure in the future (plans, forecasts, targets)."""
+    future_endings: str
+    """Pattern of the verb endings of the future and the conditional ("passera", "passerait"), for
+    a language that inflects them; empty for one that says it with a word ("will", in `plan`)."""
+    past_endings: str
+    """Pattern of past endings that a future ending can hide: "attirait" (attirer's imperfect) ends
+    like a conditional. A word that is its lemma's stem plus one of these is past, not a plan."""
     reporting: str
     """Pattern of reporting verbs ("said", "a déclaré"): what follows is attributed, not claimed."""
     attribution_leads: str
@@ -176,8 +182,9 @@ def union(field: str) -> frozenset[str] | dict:
 
 @cache
 def pattern(field: str) -> str:
-    """One pattern field of every language joined into one alternation."""
-    return "|".join(f"(?:{getattr(lang, field)})" for lang in all_languages())
+    """One pattern field of every language joined into one alternation (one that never matches when
+    every language leaves the field empty)."""
+    return "|".join(f"(?:{v})" for lang in all_languages() if (v := getattr(lang, field))) or "(?!)"
 
 
 @cache
@@ -207,6 +214,10 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
 
 
+OPTIONAL_FIELDS = frozenset({"future_endings", "past_endings"})
+"""Fields a language may leave empty: English has no future inflection."""
+
+
 def missing_fields(data: LangData) -> list[str]:
-    """Fields left empty: every language must fill every table (tests/test_lang.py)."""
-    return [f.name for f in fields(data) if not getattr(data, f.name)]
+    """Fields left empty: every language must fill every table but OPTIONAL_FIELDS (tests/test_lang.py)."""
+    return [f.name for f in fields(data) if not getattr(data, f.name) and f.name not in OPTIONAL_FIELDS]

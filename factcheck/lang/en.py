@@ -451,6 +451,8 @@ DATA = LangData(
         r"to (?:expand|grow|double|reach|add)|target|goal|could(?! have)|set to|is to|are to|expansion|doubling|"
         r"double to"
     ),
+    future_endings="",
+    past_endings="",
     reporting=(
         r"said|says|told|declared|stated|wrote|posted|added|called|reported|announced|confirmed|noted|explained"
     ),

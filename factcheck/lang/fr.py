@@ -313,9 +313,10 @@ DATA = LangData(
         r"doit|doivent|devait|prévoit|prévu|prévue|projette|va|vont|devrait|devraient|devra|entend|envisage|"
         r"compte\s+(?:faire|porter|\w+er)|faire grimper|vise|ambitionne|objectif|porter|doublera|atteindra|sera|"
         r"seront|d'ici|futur|future|expansion|agrandir|agrandissement|extension"
-        # future and conditional verb endings: "passera", "passerait", "atteindront"
-        r"|\w{2,}(?:erait|eraient|eront|era|irait|iraient|iront|ira|rait|raient|ront)"
     ),
+    # "passera", "passerait", "atteindront"; "attirait" and "durait" end the same way but are past.
+    future_endings=r"erait|eraient|eront|era|irait|iraient|iront|ira|rait|raient|ront",
+    past_endings=r"ait|aient|a",
     reporting=(
         r"a\s+(?:déclaré|dit|indiqué|annoncé|précisé|affirmé|expliqué|ajouté|confirmé|souligné|écrit)|"
         r"indique|précise|affirme|explique|ajoute|souligne|annonce|déclare"
