@@ -311,14 +311,16 @@ class ComparatorStance:
                     clause = clause_around(sentence, found.span)
                     start = sentence.find(clause)
                     before = sentence[max(start, 0) : found.span[0]] if start <= found.span[0] else clause
+                    # "Her designs are due to be installed in 2026": the name is in the sentence before.
+                    antecedent = sentences[i - 1] if i and _ANAPHORA.match(sentence) else ""
                     if not self.frames:
                         aligned = 0.5
                     elif found.kind == "date":
                         # A date often opens its sentence ("In May 2022, a micrometeoroid hit ..."):
                         # its clause is the adverbial alone, so the whole sentence says what it dates.
-                        aligned = alignment(claim, sentence, "", same_language)
+                        aligned = alignment(claim, sentence, "", same_language, antecedent)
                     else:
-                        aligned = alignment(claim, clause, before, same_language)
+                        aligned = alignment(claim, clause, before, same_language, antecedent)
                     if self.frames and not same_language and found.kind == "date" and wanted and not named[i]:
                         continue  # a date across languages counts only in a sentence naming the claim's subject
                     if (
@@ -342,7 +344,9 @@ class ComparatorStance:
                         and not (not same_language and not _generic(found) and comparison.outcome == "supports")
                         and not self._measures_the_same(
                             claim,
-                            sentence if found.kind == "date" else _window(sentence, clause, found.span),
+                            f"{antecedent} {sentence}"
+                            if found.kind == "date"
+                            else _window(sentence, clause, found.span),
                             same_language,
                         )
                     ):
@@ -1024,7 +1028,7 @@ def _shares_subject(claim: Claim, sentence: str) -> bool:
     return bool((terms(claim.text) - _figure_words(claim)) & terms(sentence))
 
 
-def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> float | None:
+def alignment(claim: Claim, clause: str, before: str, same_language: bool, antecedent: str = "") -> float | None:
     """How surely a figure in `clause` is stated of the claim's subject and event, from 0 to 1.
 
     `before` is the clause's text up to the figure: where its subject is. None when the figure
@@ -1033,6 +1037,8 @@ def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> fl
     words decide too: the subject's own words before the figure ("the new one 450 m" against
     "the old bridge is 300 m") and the event's words in the clause ("founded in 1998" is not
     "launched in 1998"); across languages only names can be matched, so the score is neutral.
+    A clause opening with a pronoun ("Her designs ...") also has the words of `antecedent`, the
+    sentence its pronoun points back to.
     """
     claim_terms = terms(claim.text) - _figure_words(claim)
     if _owned_by_another(claim, before, claim_terms):
@@ -1042,12 +1048,13 @@ def alignment(claim: Claim, clause: str, before: str, same_language: bool) -> fl
     if not claim_terms:
         return 0.5
     head = terms(before)
-    shared = len(claim_terms & terms(clause)) / len(claim_terms)
+    shared = len(claim_terms & (terms(clause) | terms(antecedent))) / len(claim_terms)
     subject = len(head & claim_terms) / len(head) if head else shared
     return SHARED_WEIGHT * shared + (1 - SHARED_WEIGHT) * subject
 
 
 _CONTRAST = re.compile(rf"(?:{langdata.pattern('contrast')})", re.I)
+_ANAPHORA = re.compile(rf"^\W*(?:{langdata.pattern('anaphora')})\b", re.I)
 
 
 _ASIDE = re.compile(rf",\s*(?:{langdata.pattern('relative_pronouns')})(?:\b|(?<=['’]))[^,;]*,", re.I)

@@ -179,3 +179,17 @@ def test_a_translated_quote_is_found_and_its_speaker_read():
     stances = [stance(said), stance(other)]
     assert stances == ["supports", "refutes"]
     assert stance(unrelated) != "refutes"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        # The pronoun points back to the painter named in the sentence before.
+        ("A jury chose the painter Claire Tabouret for the new windows. Her designs went in during 2026.", "supports"),
+        # No pronoun: the next sentence is about something else, and its date says nothing of the windows.
+        ("A jury chose the painter Claire Tabouret for the new windows. The square reopens in 2026.", "neutral"),
+    ],
+)
+def test_a_sentence_opening_with_a_pronoun_takes_its_subject_from_the_sentence_before(evidence, expected):
+    claim = "Claire Tabouret's windows were fitted in 2026."
+    assert read(claim, evidence)[0] == expected

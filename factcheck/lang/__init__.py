@@ -120,6 +120,9 @@ class LangData:
     offset_words: str
     """Pattern of words after a duration that make it a time offset ("two days after the crash"):
     when, not how long."""
+    anaphora: str
+    """Pattern of words opening a sentence that point back to a name in the sentence before ("It",
+    "Her designs", "Sa construction"): that sentence says whose figure it is."""
     relative_pronouns: str
     """Pattern of words opening a relative clause (", which controls Kering,"): an aside whose names
     are not the subject of the main clause."""

@@ -449,7 +449,7 @@ DATA = LangData(
         # "would have" and "could have" look back at what did not happen: no plan.
         r"will|would(?! have)|plans?(?! of\b)|planned|planning|aims?|intends?|expects?|expected|going to|"
         r"to (?:expand|grow|double|reach|add)|target|goal|could(?! have)|set to|is to|are to|expansion|doubling|"
-        r"double to"
+        r"double to|due to be|scheduled (?:to|for)|slated (?:to|for)"
     ),
     future_endings="",
     past_endings="",
@@ -570,6 +570,7 @@ DATA = LangData(
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
     offset_words=r"after|before|later|earlier|ago",
+    anaphora=r"it|its|he|his|she|her|they|their",
     relative_pronouns=r"which|who|whose|whom",
     designation_nouns=r"episode|ep|no|number|page|chapter|phase|version|v|flight|mission|model|type|series|route|gate",
     coarse_durations=r"months?|years?|decades?",

@@ -431,6 +431,7 @@ DATA = LangData(
     partitive_after=r"d['’]entre (?:eux|elles)",
     partitive_before=r"dont|parmi (?:eux|elles|lesquels|lesquelles)",
     offset_words=r"après|avant|plus tard|plus tôt|auparavant",
+    anaphora=r"il|elle|ils|elles|son|sa|ses|leur|leurs|ce dernier|cette dernière",
     relative_pronouns=r"qui|que|qu['’]|dont|lequel|laquelle|lesquels|lesquelles",
     designation_nouns=r"épisode|numéro|n°|page|chapitre|phase|version|vol|mission|modèle|type|série|route|porte",
     coarse_durations=r"mois|ans?|années?|décennies?",
