@@ -216,6 +216,8 @@ def _count_unit(after: str, lang: str) -> str | None:
     "100 000 GPU Nvidia" and "100,000 Nvidia GPUs" both count "gpu"; a noun phrase the
     language data classes ("processeurs graphiques") gives its class instead.
     """
+    # The noun is in the number's own clause: "3,8 milliards, financés par ..." counts nothing.
+    after = re.split(r"[,;:!?]|\.(?:\s|$)", after, maxsplit=1)[0]
     tokens = re.findall(r"[\w'’-]+|\(", after)[:7]
     words = [re.sub(r"^[dl]['’]", "", t).strip("()") for t in tokens]
     for i in range(min(len(words) - 1, 5)):

@@ -241,6 +241,17 @@ def test_a_count_is_of_its_noun_not_of_the_words_that_modify_it(text, lang, unit
     assert parse_quantities(text, lang)[0].unit == unit
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le comité disposerait de 3,8 milliards, financés par le CIO.", "fr"),
+        ("The budget reached 4.4 billion, officials said.", "en"),
+    ],
+)
+def test_the_counted_noun_is_in_the_numbers_own_clause(text, lang):
+    assert parse_quantities(text, lang)[0].unit is None
+
+
 def test_a_noun_spelt_with_and_without_its_accent_counts_the_same_thing():
     assert comparable(parse_quantities("10 500 athlètes", "fr")[0], parse_quantities("10,500 athletes", "en")[0])
     assert not comparable(parse_quantities("10 500 athlètes", "fr")[0], parse_quantities("10,500 boats", "en")[0])
