@@ -864,6 +864,11 @@ def _date_parts(value: str) -> tuple[int, ...]:
     return tuple(int(p) for p in str(value).split("-"))
 
 
+def coarser_date(found: Quantity, claimed: Quantity) -> bool:
+    """Whether found gives only the year or the month where claimed gives a month or a day."""
+    return len(_date_parts(str(found.value))) < len(_date_parts(str(claimed.value)))
+
+
 def compare(claimed: Quantity, found: Quantity) -> Comparison:
     """Whether found supports, partly supports or refutes claimed, by the bands in the module docstring."""
     if not comparable(claimed, found):

@@ -37,6 +37,7 @@ from factcheck.quantities import (
     PHYSICAL_KINDS,
     WEEKDAYS,
     Comparison,
+    coarser_date,
     comparable,
     compare,
     format_quantity,
@@ -398,6 +399,11 @@ class ComparatorStance:
             return None
         if self.frames and result.outcome == "refutes" and found.kind == "date":
             # The same subject has many dated events; another date refutes only for the same event.
+            if not same_language and coarser_date(found, candidates[j][0]):
+                # "In 2022 Tesla installed its first cabinet" against "le 22 avril 2019, Musk l'a
+                # mentionné pour la première fois": a bare year or month is most often another event's,
+                # and across languages single words ("first", "première") cannot tell which event.
+                return None
             event = event_words(claim)
             if (
                 event

@@ -193,3 +193,17 @@ def test_a_translated_quote_is_found_and_its_speaker_read():
 def test_a_sentence_opening_with_a_pronoun_takes_its_subject_from_the_sentence_before(evidence, expected):
     claim = "Claire Tabouret's windows were fitted in 2026."
     assert read(claim, evidence)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        # Another day across languages: the same event, dated otherwise.
+        ("Tesla first presented Dojo on 19 August 2021.", "refutes"),
+        # Only a year across languages: most often another event's, and single words cannot tell.
+        ("In 2022 Tesla installed its first Dojo cabinet.", "neutral"),
+    ],
+)
+def test_across_languages_a_bare_year_does_not_refute_a_claimed_day(evidence, expected):
+    claim = "Tesla a présenté Dojo pour la première fois le 22 avril 2019."
+    assert read(claim, evidence, "fr")[0] == expected
