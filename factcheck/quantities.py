@@ -132,7 +132,10 @@ _DATE_PATTERNS = [
     ),
     # a year: 2023
     ("y", re.compile(r"(?<![\w.,/$€£-])(?P<y>(?:19|20)\d\d)(?![\w%,.]\d|[\w-])")),
+    # an earlier year, only after a word that makes it one: "in 1851", "en 1163"
+    ("old", re.compile(r"(?<![\w.,/$€£-])(?P<y>1[0-8]\d\d)(?![\w%,.]\d|[\w-])")),
 ]
+_YEAR_LEAD = re.compile(rf"\b(?:{langdata.pattern('year_leads')})\s+$", re.I)
 _DATE_HEDGE = re.compile(
     r"(?:(?P<since>since|depuis|ever since)|(?P<before>before|avant|prior to|until|jusqu'en)|"
     r"(?P<after>after|après))\s+(?:le\s+|l'|the\s+|la\s+|fin\s+|début\s+)?$",
@@ -301,7 +304,7 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             value = _date_value(kind, m, lang, ref, text)
-            if value is None:
+            if value is None or (kind in ("y", "old") and _counted_not_dated(text, m, lang)):
                 continue
             start = m.start()
             approx = None
@@ -327,8 +330,16 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
     return found
 
 
+def _counted_not_dated(text: str, m: re.Match, lang: str) -> bool:
+    """Whether a bare year-shaped number counts something: "plus de 2000 personnes", "1500 people"."""
+    hedged = any(regex.search(text[: m.start()]) for regex, _ in _HEDGE_RE)
+    return (hedged or m.group("y") < "1900") and _count_unit(text[m.end() :], lang) is not None
+
+
 def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) -> str | None:
     g = m.groupdict()
+    if kind == "old":
+        return g["y"] if _YEAR_LEAD.search(text[: m.start()]) else None
     if kind == "iso":
         return f"{g['y']}-{g['m']}-{g['d']}"
     if kind == "slash":
@@ -645,8 +656,9 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         and 1900 <= value <= 2099
         and float(value).is_integer()
         and re.fullmatch(r"\d{4}", token)
+        and not (approx and _count_unit(re.sub(r"^-", " ", after), lang))
     ):
-        return None  # a year; "2,000 jobs" or "2 000 emplois" is grouped, so a count
+        return None  # a year; "2,000 jobs" or "2 000 emplois" is grouped, so a count ("plus de 2000 personnes" too)
     if (
         is_digit
         and scale == 1.0

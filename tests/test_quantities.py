@@ -104,6 +104,25 @@ def test_dates_at_every_granularity_and_with_since():
     assert (since.value, since.approx) == ("2023", "since")
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "value"),
+    [
+        # A year before 1900 is one after a word that makes it a date.
+        ("The shipowners invoked a law from 1851.", "en", "date", "1851"),
+        ("Les travaux de la cathédrale ont commencé en 1163.", "fr", "date", "1163"),
+        ("The hall seats 1500 people.", "en", "count", 1500),
+        ("Une salle de 1500 places.", "fr", "count", 1500),
+        # A hedged year-shaped number before a counted noun is a count, not the year 2000.
+        ("Plus de 2000 personnes ont manifesté.", "fr", "count", 2000),
+        ("About 1950 delegates attended.", "en", "count", 1950),
+        ("In 2000 the plant closed.", "en", "date", "2000"),
+    ],
+)
+def test_years_and_year_shaped_counts(text, lang, kind, value):
+    q = one(text, lang)
+    assert (q.kind, q.value) == (kind, value)
+
+
 def Q(value, kind="count", unit="gpu", approx=None, upper=None):
     return Quantity(value=value, unit=unit, kind=kind, approx=approx, upper=upper)
 

@@ -64,6 +64,9 @@ class LangData:
     """Pattern of a hedge written after a number ("or more", "environ")."""
     date_hedges: Mapping[str, str]
     """Label ("since", "before", "after") -> the pattern of words before a date."""
+    year_leads: str
+    """Pattern of the words that make a number before 1900 a year ("in 1851", "une loi de 1851"):
+    without one, "1500" is more often a count than a year."""
     relative_dates: Mapping[str, str]
     """Relative date phrases ("last year") -> the rule resolving them against the article's date."""
     plan: str

@@ -434,6 +434,7 @@ DATA = LangData(
     ),
     post_hedges=r"or so|or more",
     date_hedges={"since": r"since|ever since", "before": r"before|prior to|until", "after": r"after"},
+    year_leads=r"in|from|since|of|until|by|before|after|around|circa|the year|an",
     relative_dates={
         "earlier this year": "this year",
         "early this year": "this year",

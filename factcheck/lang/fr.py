@@ -294,6 +294,7 @@ DATA = LangData(
     ),
     post_hedges=r"environ|ou plus",
     date_hedges={"since": r"depuis", "before": r"avant|jusqu'en", "after": r"après"},
+    year_leads=r"en|depuis|de|dès|jusqu'en|avant|après|vers|l'an|l’an",
     relative_dates={
         "au début de l'année": "this year",
         "au début de l’année": "this year",
