@@ -49,6 +49,8 @@ def _currency_after(words: Iterable[str]) -> re.Pattern[str]:
 _CURRENCY_AFTER = _currency_after(_CURRENCY_WORD)
 _SCALED_CURRENCY_AFTER = _currency_after({**_CURRENCY_WORD, **_SCALED_CURRENCY_WORD})
 _SCALE = langdata.union("scale_words")
+_SCALE_WORDS = langdata.alternation(w for w in _SCALE if len(w) > 1)
+"""Scale words spelled out ("million", "mds"); single letters ("k", "M") are read apart, case-sensitively."""
 _SPECIAL_NUMBERS = langdata.union("special_numbers")
 _MULTIPLIER_WORDS = langdata.union("multiplier_words")
 _PLURALS: dict[str, str] = langdata.union("plural_exceptions")
@@ -100,35 +102,15 @@ _DATE_PATTERNS = [
     # octobre 2024 / December 2023
     ("my", re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
     # Q3 2026 / T3 2026 / troisième trimestre 2026 / fall 2025 / fin 2024
-    (
-        "yq",
-        re.compile(
-            r"\b(?:[QT][1-4]|(?:premier|deuxième|second|troisième|quatrième|first|second|third|fourth)\s+"
-            r"(?:trimestre|quarter)|fall|autumn|spring|summer|winter|automne|printemps|été|hiver|fin|début|"
-            r"end of|early|late|mi-|mid-)\s*(?:de\s+|of\s+)?(?P<y>(?:19|20)\d\d)\b",
-            re.I,
-        ),
-    ),
-    # relative expressions
-    (
-        "rel",
-        re.compile(
-            r"\b(?P<rel>earlier this year|early this year|this year|last year|next year|yesterday|today|last month|"
-            r"au début de l'année|au début de l’année|en début d'année|plus tôt cette année|cette année|"
-            r"l'année dernière|l’année dernière|l'an dernier|l’an dernier|l'an passé|hier|aujourd'hui|"
-            r"le mois dernier|the previous year)\b",
-            re.I,
-        ),
-    ),
+    ("yq", re.compile(rf"\b(?:{langdata.pattern('periods')})\s*(?P<y>(?:19|20)\d\d)\b", re.I)),
+    # relative expressions: "last year", "hier"
+    ("rel", re.compile(rf"\b(?P<rel>{langdata.alternation(langdata.union('relative_dates'))})\b", re.I)),
     # mercredi / on Wednesday
     ("wd", re.compile(rf"\b(?P<wd>{_WEEKDAY_NAMES})\b", re.I)),
     # in October / en octobre / since May
     (
         "mon",
-        re.compile(
-            rf"\b(?:in|since|by|until|last|early|late|en|depuis|d'ici|fin|début|mi-)\s+(?P<mon>{_MONTH_NAMES})\b(?!\s+\d)",
-            re.I,
-        ),
+        re.compile(rf"\b(?:{langdata.pattern('month_leads')})\s+(?P<mon>{_MONTH_NAMES})\b(?!\s+\d)", re.I),
     ),
     # a year: 2023
     ("y", re.compile(r"(?<![\w.,/$€£-])(?P<y>(?:19|20)\d\d)(?![\w%,.]\d|[\w-])")),
@@ -136,11 +118,17 @@ _DATE_PATTERNS = [
     ("old", re.compile(r"(?<![\w.,/$€£-])(?P<y>1[0-8]\d\d)(?![\w%,.]\d|[\w-])")),
 ]
 _YEAR_LEAD = re.compile(rf"\b(?:{langdata.pattern('year_leads')})\s+$", re.I)
+_DATE_HEDGES = {
+    label: "|".join(f"(?:{lang.date_hedges[label]})" for lang in langdata.all_languages())
+    for label in ("since", "before", "after")
+}
 _DATE_HEDGE = re.compile(
-    r"(?:(?P<since>since|depuis|ever since)|(?P<before>before|avant|prior to|until|jusqu'en)|"
-    r"(?P<after>after|après))\s+(?:le\s+|l'|the\s+|la\s+|fin\s+|début\s+)?$",
+    rf"(?:(?P<since>{_DATE_HEDGES['since']})|(?P<before>{_DATE_HEDGES['before']})|(?P<after>{_DATE_HEDGES['after']}))"
+    rf"\s+(?:(?:{langdata.pattern('date_determiners')})\s*)?$",
     re.I,
 )
+_SINCE = re.compile(rf"(?:{_DATE_HEDGES['since']})\b", re.I)
+_RELATIVE_DATES = {phrase.lower(): rule for phrase, rule in langdata.union("relative_dates").items()}
 
 _NUM = (
     r"(?<![\w.,/:-])(?:\d{1,3}(?:(?:[ \u00a0\u202f]\d{3})+|(?:,\d{3})+|(?:\.\d{3}){1,})(?![\d])(?:[.,]\d+)?"
@@ -312,9 +300,9 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
             if h:
                 approx = "since" if h.group("since") else "before" if h.group("before") else "after"
                 start -= len(text[max(0, start - 20) : start]) - h.start()
-            if kind == "mon" and re.match(r"since|depuis", m.group(), re.I):
+            if kind == "mon" and _SINCE.match(m.group()):
                 approx = "since"
-            if kind == "rel" and re.search(r"early|earlier|début|plus tôt", m.group(), re.I):
+            if kind == "rel" and _RELATIVE_DATES[m.group().lower()] == "early this year":
                 approx = "about"
             taken.append((m.start(), m.end()))
             found.append(
@@ -365,17 +353,17 @@ def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) 
     if kind == "rel":
         if ref is None:
             return None
-        rel = g["rel"].lower().replace("’", "'")
-        if rel in ("yesterday", "hier"):
+        rule = _RELATIVE_DATES[g["rel"].lower()]
+        if rule == "yesterday":
             return (ref - timedelta(days=1)).isoformat()
-        if rel in ("today", "aujourd'hui"):
+        if rule == "today":
             return ref.isoformat()
-        if rel in ("last month", "le mois dernier"):
+        if rule == "last month":
             first = ref.replace(day=1) - timedelta(days=1)
             return f"{first.year}-{first.month:02d}"
-        if any(w in rel for w in ("last", "dernière", "dernier", "passé", "previous")):
+        if rule == "last year":
             return str(ref.year - 1)
-        if "next" in rel:
+        if rule == "next year":
             return str(ref.year + 1)
         return str(ref.year)
     if kind == "wd":
@@ -522,7 +510,7 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     # scale: million, milliard, k, M, bn
     scale = 1.0
     m = re.match(
-        r"^(?:[\s\u00a0\u202f-]*(thousand|mille|millions?|milliards?|billions?|trillions?|bn|mn|mds?)|([kKMB]))"
+        rf"^(?:[\s\u00a0\u202f-]*({_SCALE_WORDS})|([kKMB]))"
         r"(?![\w])",
         after,
     )
@@ -732,23 +720,19 @@ def _multiplier_words(text: str) -> list[Quantity]:
     return out
 
 
+_FRACTION_VALUE = {phrase.lower(): value for phrase, value in langdata.union("fractions").items()}
 _FRACTION = re.compile(
-    r"\b(?P<word>half|la\s+moitié|a\s+third|un\s+tiers|a\s+quarter|un\s+quart|three\s+quarters|trois\s+quarts|"
-    r"two\s+thirds|deux\s+tiers)\s+(?:of|de|des|du|d['’])",
+    rf"\b(?P<word>{langdata.alternation(_FRACTION_VALUE).replace(chr(92) + ' ', chr(92) + 's+')})"
+    rf"\s+(?:{langdata.pattern('fraction_links')})",
     re.I,
 )
-_FRACTION_VALUE = {"half": 50.0, "moitié": 50.0, "third": 100 / 3, "tiers": 100 / 3, "quarter": 25.0, "quart": 25.0}
 
 
 def _fractions(text: str) -> list[Quantity]:
     """ "Half of its staff", "plus de la moitié des Français": shares, read as percent."""
     out = []
     for m in _FRACTION.finditer(text):
-        words = m.group("word").lower().split()
-        noun = words[-1]
-        value = _FRACTION_VALUE.get(noun) or _FRACTION_VALUE[noun.removesuffix("s")]  # "tiers" is singular
-        if words[0] in ("three", "trois", "two", "deux"):
-            value *= 3 if words[0] in ("three", "trois") else 2
+        value = _FRACTION_VALUE[re.sub(r"\s+", " ", m.group("word").lower())]
         approx, start = _hedge_before(text, m.start())
         start = start if approx else m.start("word")
         out.append(Quantity(value, "%", "percent", approx, text[start : m.end("word")], (start, m.end("word"))))

@@ -68,7 +68,17 @@ class LangData:
     """Pattern of the words that make a number before 1900 a year ("in 1851", "une loi de 1851"):
     without one, "1500" is more often a count than a year."""
     relative_dates: Mapping[str, str]
-    """Relative date phrases ("last year") -> the rule resolving them against the article's date."""
+    """Relative date phrases ("last year") -> the rule resolving them against the article's date:
+    one of "this year", "early this year", "last year", "next year", "yesterday", "today", "last month"."""
+    date_determiners: str
+    """Pattern of the words between a date hedge and its date ("since the", "depuis fin")."""
+    month_leads: str
+    """Pattern of the words that make a bare month name a date ("in October", "depuis mai")."""
+    periods: str
+    """Pattern of the parts of a year written before it ("Q3", "fall of", "fin", "troisième trimestre"):
+    the year alone is what such a date gives."""
+    fraction_links: str
+    """Pattern of the word joining a fraction to what it divides ("half of", "la moitié des")."""
     plan: str
     """Pattern of words that put a figure in the future (plans, forecasts, targets)."""
     future_endings: str

@@ -435,9 +435,16 @@ DATA = LangData(
     post_hedges=r"or so|or more",
     date_hedges={"since": r"since|ever since", "before": r"before|prior to|until", "after": r"after"},
     year_leads=r"in|from|since|of|until|by|before|after|around|circa|the year|an",
+    date_determiners=r"the",
+    month_leads=r"in|since|by|until|last|early|late",
+    periods=(
+        r"Q[1-4]|(?:first|second|third|fourth)\s+quarter|(?:fall|autumn|spring|summer|winter)(?:\s+of)?|"
+        r"end of|early|late|mid-"
+    ),
+    fraction_links=r"of",
     relative_dates={
-        "earlier this year": "this year",
-        "early this year": "this year",
+        "earlier this year": "early this year",
+        "early this year": "early this year",
         "this year": "this year",
         "last year": "last year",
         "the previous year": "last year",

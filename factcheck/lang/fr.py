@@ -295,11 +295,18 @@ DATA = LangData(
     post_hedges=r"environ|ou plus",
     date_hedges={"since": r"depuis", "before": r"avant|jusqu'en", "after": r"après"},
     year_leads=r"en|depuis|de|dès|jusqu'en|avant|après|vers|l'an|l’an",
+    date_determiners=r"le|l'|la|fin|début",
+    month_leads=r"en|depuis|d'ici|fin|début|mi-",
+    periods=(
+        r"T[1-4]|(?:premier|deuxième|second|troisième|quatrième)\s+trimestre|"
+        r"(?:automne|printemps|été|hiver|fin|début)(?:\s+de)?|mi-"
+    ),
+    fraction_links=r"de|des|du|d['’]",
     relative_dates={
-        "au début de l'année": "this year",
-        "au début de l’année": "this year",
-        "en début d'année": "this year",
-        "plus tôt cette année": "this year",
+        "au début de l'année": "early this year",
+        "au début de l’année": "early this year",
+        "en début d'année": "early this year",
+        "plus tôt cette année": "early this year",
         "cette année": "this year",
         "l'année dernière": "last year",
         "l’année dernière": "last year",
