@@ -549,6 +549,10 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     if is_digit and scale == 1.0 and _designation(text, start, token, before):
         return None
     value *= scale
+    fraction = _FRACTION_OF.search(before) if scale > 1.0 and not is_digit else None
+    if fraction:
+        value *= _FRACTION_VALUE[re.sub(r"\s+", " ", fraction.group("word").lower())] / 100
+        start, before = fraction.start("word"), text[: fraction.start("word")]
     if article_only and scale == 1.0:
         # "un", "a", "one" count only before a unit: "un an", "a dozen", "one million", "a 19-day"
         unit = _unit_after(after, lang)
@@ -721,17 +725,19 @@ def _multiplier_words(text: str) -> list[Quantity]:
 
 
 _FRACTION_VALUE = {phrase.lower(): value for phrase, value in langdata.union("fractions").items()}
-_FRACTION = re.compile(
-    rf"\b(?P<word>{langdata.alternation(_FRACTION_VALUE).replace(chr(92) + ' ', chr(92) + 's+')})"
-    rf"\s+(?:{langdata.pattern('fraction_links')})",
-    re.I,
-)
+_FRACTION_WORDS = langdata.alternation(_FRACTION_VALUE).replace("\\ ", r"\s+")
+_FRACTION = re.compile(rf"\b(?P<word>{_FRACTION_WORDS})\s+(?:{langdata.pattern('fraction_links')})", re.I)
+_FRACTION_OF = re.compile(rf"\b(?P<word>{_FRACTION_WORDS})\s+(?:{langdata.pattern('fraction_links')})\s*$", re.I)
+"""A fraction right before a number: "a quarter of a million" scales the number."""
+_SCALE_NEXT = re.compile(rf"^\s*(?:[^\W\d]+\s+)?(?:{_SCALE_WORDS})\b", re.I)
 
 
 def _fractions(text: str) -> list[Quantity]:
     """ "Half of its staff", "plus de la moitié des Français": shares, read as percent."""
     out = []
     for m in _FRACTION.finditer(text):
+        if _SCALE_NEXT.match(text[m.end() :]):
+            continue  # "a quarter of a million doors" is a count (_read_quantity), not a share
         value = _FRACTION_VALUE[re.sub(r"\s+", " ", m.group("word").lower())]
         approx, start = _hedge_before(text, m.start())
         start = start if approx else m.start("word")

@@ -104,6 +104,16 @@ def test_dates_at_every_granularity_and_with_since():
     assert (since.value, since.approx) == ("2023", "since")
 
 
+def test_a_fraction_of_a_scale_word_is_a_count_not_a_share():
+    q = one("The array holds about a quarter of a million shutters.", "en")
+    assert (q.kind, q.value, q.approx) == ("count", 250_000, "about")
+    assert one("Three quarters of a million people voted.", "en").value == 750_000
+    # A fraction of a set is still a share, and a digit figure after it keeps its own value.
+    assert one("A quarter of the staff left.", "en").kind == "percent"
+    shares = parse_quantities("La moitié des 2 millions de foyers.", "fr")
+    assert [(q.kind, q.value) for q in shares] == [("percent", 50.0), ("count", 2_000_000)]
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "kind", "value"),
     [
