@@ -292,7 +292,7 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             value = _date_value(kind, m, lang, ref, text)
-            if value is None or (kind in ("y", "old") and _counted_not_dated(text, m, lang)):
+            if value is None or (kind in ("y", "old") and _counted_not_dated(text, m, lang, kind == "old")):
                 continue
             start = m.start()
             approx = None
@@ -318,10 +318,11 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
     return found
 
 
-def _counted_not_dated(text: str, m: re.Match, lang: str) -> bool:
-    """Whether a bare year-shaped number counts something: "plus de 2000 personnes", "1500 people"."""
-    hedged = any(regex.search(text[: m.start()]) for regex, _ in _HEDGE_RE)
-    return (hedged or m.group("y") < "1900") and _count_unit(text[m.end() :], lang) is not None
+def _counted_not_dated(text: str, m: re.Match, lang: str, old: bool) -> bool:
+    """Whether a bare year-shaped number counts something: "plus de 2000 personnes", "1500 people"
+    (a year before 1900 needs no hedge to be read as a count)."""
+    hedged = _hedge_before(text, m.start())[0] is not None
+    return (hedged or old) and _count_unit(text[m.end() :], lang) is not None
 
 
 def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) -> str | None:
@@ -551,7 +552,7 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     value *= scale
     fraction = _FRACTION_OF.search(before) if scale > 1.0 and not is_digit else None
     if fraction:
-        value *= _FRACTION_VALUE[re.sub(r"\s+", " ", fraction.group("word").lower())] / 100
+        value *= _fraction_value(fraction) / 100
         start, before = fraction.start("word"), text[: fraction.start("word")]
     if article_only and scale == 1.0:
         # "un", "a", "one" count only before a unit: "un an", "a dozen", "one million", "a 19-day"
@@ -726,10 +727,16 @@ def _multiplier_words(text: str) -> list[Quantity]:
 
 _FRACTION_VALUE = {phrase.lower(): value for phrase, value in langdata.union("fractions").items()}
 _FRACTION_WORDS = langdata.alternation(_FRACTION_VALUE).replace("\\ ", r"\s+")
-_FRACTION = re.compile(rf"\b(?P<word>{_FRACTION_WORDS})\s+(?:{langdata.pattern('fraction_links')})", re.I)
-_FRACTION_OF = re.compile(rf"\b(?P<word>{_FRACTION_WORDS})\s+(?:{langdata.pattern('fraction_links')})\s*$", re.I)
+_FRACTION_PHRASE = rf"\b(?P<word>{_FRACTION_WORDS})\s+(?:{langdata.pattern('fraction_links')})"
+_FRACTION = re.compile(_FRACTION_PHRASE, re.I)
+_FRACTION_OF = re.compile(rf"{_FRACTION_PHRASE}\s*$", re.I)
 """A fraction right before a number: "a quarter of a million" scales the number."""
 _SCALE_NEXT = re.compile(rf"^\s*(?:[^\W\d]+\s+)?(?:{_SCALE_WORDS})\b", re.I)
+
+
+def _fraction_value(m: re.Match) -> float:
+    """The share, in percent, of a _FRACTION or _FRACTION_OF match ("two  thirds" is "two thirds")."""
+    return _FRACTION_VALUE[re.sub(r"\s+", " ", m.group("word").lower())]
 
 
 def _fractions(text: str) -> list[Quantity]:
@@ -738,7 +745,7 @@ def _fractions(text: str) -> list[Quantity]:
     for m in _FRACTION.finditer(text):
         if _SCALE_NEXT.match(text[m.end() :]):
             continue  # "a quarter of a million doors" is a count (_read_quantity), not a share
-        value = _FRACTION_VALUE[re.sub(r"\s+", " ", m.group("word").lower())]
+        value = _fraction_value(m)
         approx, start = _hedge_before(text, m.start())
         start = start if approx else m.start("word")
         out.append(Quantity(value, "%", "percent", approx, text[start : m.end("word")], (start, m.end("word"))))
