@@ -35,17 +35,14 @@ STOPWORDS = langdata.union("stopwords")
 # Words that open sentences or headings with a capital but are not names.
 _NOT_NAMES = set(MONTHS) | set(WEEKDAYS) | langdata.union("not_names")
 
-_ABBREVIATIONS = re.compile(
-    r"(?:\b(?:M|Mr|Mrs|Ms|Dr|Mme|Mlle|St|Jr|Sr|Inc|Corp|Ltd|Co|vs|etc|cf|No|Rd|Ave|U\.S|p|a\.m|p\.m|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|janv|févr|avr|juil|déc)|\b[A-Z])\.$"
-)
+_ABBREVIATIONS = re.compile(rf"(?:\b(?:{langdata.pattern('abbreviations')})|\b[A-Z])\.$")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s+|$)")
 _QUOTE = re.compile(r"[\"“«]\s*([^\"”»]{12,}?)\s*[\"”»]")
 _SPEECH = re.compile(rf"\b(?:{langdata.pattern('reporting')}|{langdata.pattern('attribution_leads')})\b", re.I)
 _OPINION = langdata.regex("opinion")
 _NAME = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*)"
-    r"(?:[ \t]+(?:(?:of|de|du|des|la|le|&)[ \t]+)?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*))*"
+    rf"(?:[ \t]+(?:(?:{langdata.pattern('name_links')})[ \t]+)?(?:[A-Z][\w'’&.-]*|[a-z]{{1,3}}[A-Z][\w-]*))*"
 )
 SHORT_CLAIM_WORDS = 6
 """Below this many words a text is too short for a language guess to beat the article's language."""
@@ -154,13 +151,13 @@ def find_entities(sentence: str, known: set[str] | None = None) -> tuple[str, ..
     found: list[str] = []
     for m in _NAME.finditer(sentence):
         words = m.group().strip(".,;:'’-").split()
-        while words and (words[0].lower().strip(".") in _NOT_NAMES or re.match(r"^[LlDd]['’]\S", words[0])):
-            head = re.sub(r"^[LlDd]['’]", "", words[0])
+        while words and (words[0].lower().strip(".") in _NOT_NAMES or _ELISION.match(words[0])):
+            head = _ELISION.sub("", words[0])
             if head != words[0] and head[:1].isupper() and head.lower() not in _NOT_NAMES:
                 words[0] = head
                 break
             words = words[1:]
-        while words and words[-1].lower() in ("of", "de", "du", "des", "la", "le", "and", "&"):
+        while words and _NAME_TAIL.fullmatch(words[-1]):
             words = words[:-1]
         name = " ".join(words).rstrip(".")
         if len(name) < 2 or name.lower() in _NOT_NAMES or name.isdigit():
@@ -193,10 +190,10 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
             return kind
     orgs = [e for e in entities if not is_place(e)]
     joined = any(
-        re.search(rf"{re.escape(a)}\s*,?\s*(?:and|et|&)\s*{re.escape(b)}", sentence) for a, b in pairwise(orgs)
+        re.search(rf"{re.escape(a)}\s*,?\s*(?:{_LIST_LINKS})\s*{re.escape(b)}", sentence) for a, b in pairwise(orgs)
     )
     # Names merely mentioned together ("X worked at Y before joining Z") are not a list of partners.
-    if len(orgs) >= 2 and (joined or re.search(r"\b(?:partners?|partenaires?|with|avec)\b", sentence, re.I)):
+    if len(orgs) >= 2 and (joined or _PARTNERS.search(sentence)):
         return "organisations"
     # A place is the point of a claim only when the claim puts something there ("based in
     # Memphis"); "xAI's Memphis supercomputer" names the place in passing.
@@ -206,9 +203,7 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[
 
 
 LOCATED = re.compile(
-    r"\b(?:in|at|near|to|from|à|au|aux|en|dans|près de|vers|located|based|sited|situé\w*|implanté\w*|installé\w*)"
-    r"(?:\s+(?:the|la|le|les|l'|city of|ville de|south-west|southwest|sud-ouest))*\s*$",
-    re.I,
+    rf"\b(?:{langdata.pattern('place_leads')})(?:\s+(?:{langdata.pattern('place_fillers')}))*\s*$", re.I
 )
 
 
@@ -279,7 +274,7 @@ def extract_claims(article: Article) -> list[Claim]:
     claims: list[Claim] = []
     seen: set[str] = set()
     known = known_names(article.text)
-    memory = _Memory(article.text)
+    memory = _Memory(article.text, known)
     for start, _, sentence in _sentences(article):
         if _FILLER.search(sentence) and not _QUOTE.search(sentence):
             continue
@@ -407,55 +402,42 @@ def _says_something(text: str) -> bool:
 # its own a claim that reads on its own: the main clause it qualifies, or the subject it
 # describes, put in front of it.
 
-_ATTRIBUTION_LEAD = re.compile(
-    r"^(?P<src>(?:selon|d['’]après|according to|as reported by|citing)\s+[^,]{2,80}?),\s+", re.I
-)
-_REPORTING = (
-    r"said|says|told\s+[\w.]+|reported|announced|wrote|added|confirmed|noted|explained|"
-    r"a\s+(?:déclaré|indiqué|annoncé|précisé|affirmé|expliqué|ajouté|confirmé|souligné)|"
-    r"indique|précise|affirme|explique|ajoute|souligne|annonce"
-)
+_LEADS = langdata.pattern("attribution_leads")
+_REPORTING = langdata.pattern("reporting")
+_ATTRIBUTION_LEAD = re.compile(rf"^(?P<src>(?:{_LEADS})\s+[^,]{{2,80}}?),\s+", re.I)
+_WEEKDAY = langdata.alternation(WEEKDAYS)
 _ATTRIBUTION_TAIL = re.compile(
-    r",\s+(?P<src>(?:a-t-(?:on|il|elle)|ont-(?:ils|elles))\s+[\wéèêàû]+(?:\s+[\wéèêàû]+)?"
-    r"|(?:selon|d['’]après|according to)\s+[^,]{2,80}"
-    rf"|(?:[\w.'’&-]+\s+){{0,4}}?(?:{_REPORTING})(?:\s+(?:on\s+)?[\wéû]+day|\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche))?"
+    rf",\s+(?P<src>(?:{langdata.pattern('inverted_reporting')})\s+[^\W\d]+(?:\s+[^\W\d]+)?"
+    rf"|(?:{_LEADS})\s+[^,]{{2,80}}"
+    rf"|(?:[\w.'’&-]+\s+){{0,4}}?(?:{_REPORTING})(?:\s+(?:\w{{1,3}}\s+)?(?:{_WEEKDAY}))?"
     rf"|(?:{_REPORTING})\s+[^,]{{2,60}})\s*(?=[.!?…]*\s*$)",
     re.I,
 )
-_TOPIC = re.compile(r"^(?:quant\s+(?:à|au|aux)|as\s+for)\s+(?P<topic>[^,]{2,60}),\s+", re.I)
-_ANAPHOR = {
-    "en": re.compile(
-        r"^(?:(?P<org>the\s+(?:company|firm|start-?up|group))|(?P<any>it|he|she|they|"
-        r"the\s+(?:machine|supercomputer|cluster|system|site|facility|project)))\b",
-        re.I,
-    ),
-    "fr": re.compile(
-        r"^(?:(?P<org>l['’]entreprise|la\s+société|la\s+start-?up|la\s+jeune\s+pousse|le\s+groupe)|"
-        r"(?P<any>il|elle|ils|elles|la\s+machine|le\s+superordinateur|le\s+supercalculateur|la\s+grappe|"
-        r"le\s+site|le\s+projet|l['’]installation))\b",
-        re.I,
-    ),
-}
-_SPEAKER_PRONOUN = re.compile(r"^(?:d['’]après|selon|according to)\s+(?:lui|elle|him|her|them|eux)$", re.I)
-_RELATIVE = re.compile(r"^(?:qui|which|who)\s+", re.I)
-_COORDINATOR = re.compile(r"^(?:et|and|mais|but|while|alors\s+que|tandis\s+que)\s+", re.I)
-_PURPOSE = re.compile(r"^(?:pour|afin\s+de|afin\s+d['’]|to|in\s+order\s+to|so\s+as\s+to)\s+\w", re.I)
-_PARTICIPLE = re.compile(
-    r"^(?:[a-zàâçéèêëîïôûù]+(?:é|ée|és|ées)|mis|mise|pris|prise|conçu|conçue|construit|construite|"
-    r"[a-z]+ed|built|founded|located|based|designed|used|known)\b",
-    re.I,
-)
-VERB_HINT = re.compile(
-    r"\b(?:est|sont|a|ont|était|sera|seront|compte|dispose|occupe|entend|prévoit|va|vont|"
-    r"is|are|was|were|has|have|had|will|would|can|could|\w+(?:ait|aient|era|eront))\b",
-    re.I,
-)
-_FILLER = re.compile(
-    r"^(?:reste\s+à\s+savoir|une\s+chose\s+est\s+sûre|it\s+remains\s+to\s+be\s+seen|one\s+thing\s+is\s+certain|"
-    r"it\s+is\s+hard\s+not\s+to|on\s+ne\s+peut\s+que)"
-    r"|\b(?:est|sont|is|are)\s+(?:clair|claire|évident|évidente|sûr|sûre|clear|obvious|certain)\b",
-    re.I,
-)
+_TOPIC = re.compile(rf"^(?:{langdata.pattern('topic_leads')})\s+(?P<topic>[^,]{{2,60}}),\s+", re.I)
+_DETERMINERS = langdata.pattern("determiners")
+_QUANTIFIERS = langdata.pattern("quantifiers")
+_THE = rf"(?:{langdata.pattern('definite_articles')})(?:\s+|(?<=['’]))"
+_ANAPHOR = re.compile(rf"^(?:(?P<pronoun>{langdata.pattern('pronouns')})|{_THE}(?P<noun>[^\W\d][\w-]*))\b", re.I)
+"""A clause's head that may stand for a name said before: "it", "the company", "the cluster"."""
+_THING_NOUNS = re.compile(rf"(?:{langdata.pattern('thing_nouns')})", re.I)
+_GENERIC_ORG_NOUNS = re.compile(rf"(?:{langdata.pattern('generic_org_nouns')})", re.I)
+_NOT_ANTECEDENT = re.compile(rf"(?:{langdata.pattern('prepositions')}|{langdata.pattern('lead_words')})", re.I)
+"""A capitalised preposition that opened a sentence ("Under the rules") is no name to point back to."""
+_SPEAKER_PRONOUN = re.compile(rf"^(?:{_LEADS})\s+(?:{langdata.pattern('stressed_pronouns')})$", re.I)
+_RELATIVE = re.compile(rf"^(?:{langdata.pattern('subject_relatives')})\s+", re.I)
+_WHO = re.compile(rf"^(?:{langdata.pattern('person_relatives')})\s", re.I)
+_COORDINATOR = re.compile(rf"^(?:{langdata.pattern('clause_links')})\s+", re.I)
+_PURPOSE = re.compile(rf"^(?:{langdata.pattern('purpose')})(?:\s+|(?<=['’]))\w", re.I)
+_PARTICIPLE = re.compile(rf"^(?:{langdata.pattern('participles')})\b", re.I)
+VERB_HINT = langdata.regex("finite_verbs")
+_FILLER = re.compile(langdata.pattern("fillers"), re.I)
+_LIST_LINKS = langdata.pattern("list_links")
+_PARTNERS = langdata.regex("partner_words")
+_NAME_TAIL = re.compile(rf"(?:{langdata.pattern('name_links')}|{langdata.pattern('list_links')})", re.I)
+"""Words that join a name to more and never end one ("Bank of", "Dell and")."""
+_ELISION = re.compile(rf"^(?:{langdata.pattern('elisions')})(?=\S)", re.I)
+_PREPOSITION = langdata.pattern("prepositions")
+_AFTER_PREPOSITION = re.compile(rf"\b(?:{_PREPOSITION}|{_LEADS})\s+$", re.I)
 _COMPANY_NOUNS = langdata.regex("org_nouns")
 
 
@@ -509,7 +491,7 @@ def _is_name_list(text: str, names: set[str]) -> bool:
     rest = text
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name, " ")
-    return not re.sub(r"\b(?:et|and|&|ou|or)\b|[\s.()]", "", rest)
+    return not re.sub(rf"\b(?:{_LIST_LINKS})\b|[\s.()&]", "", rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -525,21 +507,39 @@ class _Fact:
 class _Memory:
     """What earlier sentences named, for "it", "elle" or "the company" at the head of a clause."""
 
-    def __init__(self, article_text: str) -> None:
+    def __init__(self, article_text: str, known: set[str] | None = None) -> None:
         self.text = article_text
+        self.known = known or set()
+        self._names: set[str] | None = None
         self.subject = ""
         self.organisation = ""
-        self._organisations: dict[str, bool] = {}
+        self._organisations: dict[tuple[str, str], bool] = {}
+        self._called: dict[tuple[str, str], bool] = {}
 
-    def is_organisation(self, name: str) -> bool:
-        """Whether the article calls name a company, start-up, group or chamber somewhere near it."""
-        if name not in self._organisations:  # once per name, not once per sentence: linear in the article
-            nouns, quoted = _COMPANY_NOUNS.pattern, re.escape(name)
+    def is_organisation(self, name: str, nouns: str = _COMPANY_NOUNS.pattern) -> bool:
+        """Whether the article calls name a company, start-up, group or chamber (or one of nouns) somewhere near it."""
+        key = (name, nouns)
+        if key not in self._organisations:  # once per name, not once per sentence: linear in the article
+            quoted = re.escape(name)
             window = (
                 rf"(?:{nouns})\s+(?:[\w'’-]+\s+){{0,4}}?{quoted}\b|\b{quoted},?\s+(?:[\w'’-]+\s+){{0,2}}(?:{nouns})"
             )
-            self._organisations[name] = bool(re.search(window, self.text, re.I))
-        return self._organisations[name]
+            self._organisations[key] = bool(re.search(window, self.text, re.I))
+        return self._organisations[key]
+
+    def called(self, name: str, noun: str) -> bool:
+        """Whether the article names name as a noun: "the supercomputer Colossus", "Colossus, xAI's
+        training cluster", "the Colossus cluster". "Selon Microsoft, la mise à jour" does not call
+        Microsoft a "mise": after a preposition or an attribution the name is a complement."""
+        key = (name, noun)
+        if key not in self._called:  # once per pair, not once per sentence: linear in the article
+            quoted, word = re.escape(name), rf"{re.escape(noun)}s?"
+            apart = rf"(?!(?:{_PREPOSITION}|{_LIST_LINKS})\s)[\w'’-]+\s+"
+            window = rf"\b{word}\s+{quoted}\b(?!['’])|\b{quoted},\s+(?:{apart}){{0,2}}?{word}\b|\b{quoted}\s+{word}\b"
+            self._called[key] = any(
+                not _AFTER_PREPOSITION.search(self.text[: m.start()]) for m in re.finditer(window, self.text, re.I)
+            )
+        return self._called[key]
 
     def remember(self, subject: str) -> None:
         if subject:
@@ -549,13 +549,41 @@ class _Memory:
 
     def resolve(self, text: str, lang: str) -> tuple[str, str]:
         """The text with an anaphor at its head replaced, and the name it was replaced by."""
-        m = _ANAPHOR[lang].match(text)
+        m = _ANAPHOR.match(text)
         if not m:
             return text, ""
-        name = self.organisation if m.group("org") else self.subject
+        noun = m.group("noun")
+        if noun and not noun[0].islower():
+            return text, ""  # "The Ever Given": a name, not a noun pointing back
+        name = self._antecedent(noun) if noun else self.subject
         if not name:
             return text, ""
         return name + text[m.end() :], name
+
+    @property
+    def names(self) -> set[str]:
+        """The names of the whole article, found once."""
+        if self._names is None:
+            self._names = {n for a, b in split_sentences(self.text) for n in find_entities(self.text[a:b], self.known)}
+        return self._names
+
+    def _antecedent(self, noun: str) -> str:
+        """The name "the <noun>" stands for, or "" when none fits.
+
+        In order: the subject or organisation of the sentences before, if the article calls it a
+        <noun> ("Colossus, xAI's training cluster"); the one name of the article that holds the
+        noun ("the chamber": "Greater Memphis Chamber"); the last organisation for a noun any
+        organisation is ("the company"); the subject for a general noun ("the project").
+        """
+        for name in (self.subject, self.organisation):
+            if name and not _NOT_ANTECEDENT.fullmatch(name) and self.called(name, noun):
+                return name
+        holders = {n for n in self.names if " " in n and noun.lower() in n.lower().split()}
+        if len(holders) == 1:
+            return holders.pop()
+        if _GENERIC_ORG_NOUNS.fullmatch(noun) and not holders:
+            return self.organisation
+        return self.subject if _THING_NOUNS.fullmatch(noun) else ""
 
 
 def _subject(text: str, entities: tuple[str, ...]) -> str:
@@ -568,9 +596,7 @@ def _subject(text: str, entities: tuple[str, ...]) -> str:
         at = text.find(name)
         if is_place(name) or name not in head or at < 0:
             continue
-        if re.search(
-            r"\b(?:de|du|des|of|à|au|aux|in|at|to|pour|for|with|avec|par|by|sur|on)\s+(?:\w+\s+)?$", text[:at], re.I
-        ):
+        if re.search(rf"\b(?:{_PREPOSITION})\s+(?:\w+\s+)?$", text[:at], re.I):
             continue
         if text[at + len(name) : at + len(name) + 2] in ("'s", "’s") or name.endswith(("'s", "’s")):
             continue
@@ -587,7 +613,7 @@ def atomic_facts(sentence: str, lang: str, memory: _Memory, known: set[str] | No
     """
     body_start, body_end, source = 0, len(sentence), ""
     if m := _ATTRIBUTION_LEAD.match(sentence):
-        source, body_start = re.sub(r"^\S+(?:\s+(?:to|as|après))?\s+", "", m.group("src")), m.end()
+        source, body_start = re.sub(rf"^(?:{_LEADS})\s+", "", m.group("src"), flags=re.I), m.end()
     elif (m := _SAID_THAT.match(sentence)) and not _QUOTE.search(sentence):
         source, body_start = m.group("src"), m.end()
     if (m := _ATTRIBUTION_TAIL.search(sentence, body_start)) and m.start() > body_start + 10:
@@ -621,7 +647,7 @@ def atomic_facts(sentence: str, lang: str, memory: _Memory, known: set[str] | No
         elif i < len(segments):  # "Nvidia, Dell et Supermicro vont ...": a list cut at its first comma
             main = _Segment(main.start, segments[i].end, f"{main.text}, {segments[i].text}")
             i += 1
-    if topic and (m := _ANAPHOR[lang].match(main.text)):
+    if topic and (m := _ANAPHOR.match(main.text)):
         main_text, resolved = topic + main.text[m.end() :], topic
     elif _EXPLETIVE.match(main.text):
         main_text, resolved = main.text, ""
@@ -651,7 +677,7 @@ def atomic_facts(sentence: str, lang: str, memory: _Memory, known: set[str] | No
             speaker = speaker or talker
         elif speaker:
             facts.append(_Fact(text, span, text, speaker=speaker))
-        elif re.match(r"^(?:qui|who)\s", text, re.I):
+        elif _WHO.match(text):
             antecedent = _last_name(sentence[: seg.start], names) or subject
             facts.append(_Fact(f"{antecedent} {_RELATIVE.sub('', text)}", span, text))
         elif m := _COORDINATOR.match(text):
@@ -670,28 +696,23 @@ def atomic_facts(sentence: str, lang: str, memory: _Memory, known: set[str] | No
     return facts, source
 
 
+_COMPLEMENTIZER = langdata.pattern("complementizers")
+_FINITE = rf"(?:{langdata.pattern('finite_verbs')})"
+"""After "said", a name followed by a verb is what was said ("said Microsoft would"); one followed
+by anything else is whom it was said to, or when ("told Reuters the", "said Thursday it")."""
 _SAID_THAT = re.compile(
-    r"^(?P<src>(?:[\w'’.-]+\s+){0,6}?[\w'’.-]+)\s+(?:said|says|told\s+\w+|announced|reported|"
-    r"a\s+(?:déclaré|indiqué|annoncé|affirmé|précisé)|affirme|indique|estime)\s+(?:that\s+|que\s+|qu['’])?(?=\w)",
+    rf"^(?P<src>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)\s+(?:{langdata.pattern('say_verbs')})"
+    rf"(?:(?:\s+[\w.'’]+){{0,3}}?\s+(?:{_COMPLEMENTIZER})|(?:\s+(?-i:[A-Z])[\w.]*(?=\s+(?!{_FINITE}\b)))?)\s*(?<=[\s'’])(?=\w)",
     re.I,
 )
 _SPEECH_LEAD = re.compile(
-    r"\b(?:remarking|saying|noting|adding|arguing|affirmant|estimant|soulignant|expliquant|jugeant)\s+"
-    r"(?:that|que|qu['’])?\s*$|^(?:to\s+(?:his|her|their)\s+knowledge|selon\s+(?:lui|elle)|à\s+(?:son|ses)\s+yeux)$",
+    rf"\b(?:{langdata.pattern('speech_participles')})\s+(?:{_COMPLEMENTIZER})?\s*$"
+    rf"|^(?:{langdata.pattern('speaker_asides')})$",
     re.I,
 )
-_ASIDE = re.compile(r"^(?:like|such\s+as|as|comme|tout\s+comme|ainsi\s+que)\s", re.I)
-_EXPLETIVE = re.compile(
-    r"^(?:it\s+(?:is|was|seems|remains)\s+(?:hard|easy|difficult|clear|striking|not)|il\s+(?:faut|est\s+\w+\s+de))\b",
-    re.I,
-)
-_LEAD_WORDS = re.compile(
-    r"^(?:en|à|au|aux|dans|sur|durant|pendant|depuis|avant|après|selon|malgré|outre|au-delà|"
-    r"in|on|at|for|by|after|before|since|during|despite|beyond|back|earlier|later|today|"
-    r"aujourd['’]hui|hier|yesterday|meanwhile|however|cependant|pourtant|toutefois|either\s+way|"
-    r"ainsi|enfin|finally)\b",
-    re.I,
-)
+_ASIDE = re.compile(rf"^(?:{langdata.pattern('asides')})\s", re.I)
+_EXPLETIVE = re.compile(rf"^(?:{langdata.pattern('expletives')})\b", re.I)
+_LEAD_WORDS = re.compile(rf"^(?:{langdata.pattern('lead_words')})\b", re.I)
 
 
 def _is_lead(text: str) -> bool:
@@ -707,9 +728,8 @@ def _is_lead(text: str) -> bool:
 
 def _has_subject(clause: str) -> bool:
     """Whether a coordinated clause names its own subject ("and Dell builds ...") or borrows one."""
-    return bool(re.match(r"^(?:[A-Z]\w*|(?:le|la|les|l['’]|the|un|une|a|an)\s*\w+\s+\w+)", clause)) and not (
-        _starts_with_verb(clause)
-    )
+    opener = rf"^(?:[A-Z]\w*|(?:{_DETERMINERS}|{_QUANTIFIERS})(?:\s+|(?<=['’]))\w+\s+\w+)"
+    return bool(re.match(opener, clause)) and not _starts_with_verb(clause)
 
 
 def _is_apposition(text: str) -> bool:
@@ -718,18 +738,19 @@ def _is_apposition(text: str) -> bool:
         not VERB_HINT.search(text)
         and not _PURPOSE.match(text)
         and not _PARTICIPLE.match(text)
-        and not re.match(r"^(?:en|in|for|pour|à|at|by|par|with|avec|to|from|de|depuis|since)\s", text, re.I)
+        and not re.match(rf"^(?:{langdata.pattern('clause_prepositions')})\s", text, re.I)
     )
 
 
-_SUBJECT_PRONOUN = re.compile(r"^(?:il|elle|ils|elles|on|nous|it|he|she|they|we)\s", re.I)
+_SUBJECT_PRONOUN = re.compile(rf"^(?:{langdata.pattern('pronouns')}|{langdata.pattern('speaker_pronouns')})\s", re.I)
 
 
 def _starts_with_verb(text: str) -> bool:
     """A segment with no subject of its own: it opens on an auxiliary or a finite verb."""
-    return bool(
-        re.match(r"^(?:a|ont|est|sont|avait|était|va|vont|has|have|had|is|are|was|were|will|would)\s", text, re.I)
-    )
+    return bool(_AUXILIARY.match(text))
+
+
+_AUXILIARY = re.compile(rf"^(?:{langdata.pattern('auxiliaries')})\s", re.I)
 
 
 def _last_name(text: str, names: set[str]) -> str:

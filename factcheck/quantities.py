@@ -38,12 +38,16 @@ _CURRENCY_WORD = langdata.union("currency_words")
 _CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _SCALED_CURRENCY_WORD = langdata.union("scaled_currency_words")
 
+_OF = langdata.pattern("fraction_links")
+_JOINERS = langdata.pattern("number_joiners")
+"""The word joining a number to what it is of ("of", "de", "d'")."""
+
 
 def _currency_after(words: Iterable[str]) -> re.Pattern[str]:
     """A currency written after a number, spaced or in a compound ("3 milliards d'euros", "a
     1.4 billion-euro programme"), from the currency words of every language."""
     alternation = langdata.alternation(words)
-    return re.compile(rf"^(?:\s*|-)(?:M\$|\$|€|£|(?:de |d'|d’|of )?(?:{alternation})\b|USD\b|EUR\b|GBP\b)", re.I)
+    return re.compile(rf"^(?:\s*|-)(?:M\$|\$|€|£|(?:(?:{_OF})\s*)?(?:{alternation})\b|USD\b|EUR\b|GBP\b)", re.I)
 
 
 _CURRENCY_AFTER = _currency_after(_CURRENCY_WORD)
@@ -52,6 +56,13 @@ _SCALE = langdata.union("scale_words")
 _SCALE_WORDS = langdata.alternation(w for w in _SCALE if len(w) > 1)
 """Scale words spelled out ("million", "mds"); single letters ("k", "M") are read apart, case-sensitively."""
 _SPECIAL_NUMBERS = langdata.union("special_numbers")
+_ARTICLES = frozenset(w for w, v in _SPECIAL_NUMBERS.items() if v == 1) - langdata.union("number_words")
+"""Articles that are no number word ("a", "an"): one only before a unit (`article_units`)."""
+_ONES = frozenset(w for w, v in _SPECIAL_NUMBERS.items() if v == 1)
+_HALVES = frozenset(w for w, v in _SPECIAL_NUMBERS.items() if v == 0.5)
+_DOZENS = langdata.alternation(w for w, v in _SPECIAL_NUMBERS.items() if v == 12)
+_ARTICLE_UNITS = langdata.pattern("article_units")
+_DECADES = langdata.alternation(w for w, v in langdata.union("durations").items() if round(v) == round(10 * YEAR_DAYS))
 _MULTIPLIER_WORDS = langdata.union("multiplier_words")
 _PLURALS: dict[str, str] = langdata.union("plural_exceptions")
 _NOUN_SKIP = langdata.union("count_skips")
@@ -85,7 +96,7 @@ _DATE_PATTERNS = [
     (
         "dmy",
         re.compile(
-            rf"\b(?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<d>[0-3]?\d)(?:er|st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?"
+            rf"\b(?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<d>[0-3]?\d)(?:{langdata.pattern('day_ordinals')})?\s+(?P<mon>{_MONTH_NAMES})\.?"
             rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?![\w])",
             re.I,
         ),
@@ -142,8 +153,9 @@ _NEGATIVE = re.compile(
 _WORD_NUMBER = re.compile(
     r"(?<![\w-])(?:(?:"
     + langdata.alternation(langdata.union("number_words"))
-    + r"|dozen|douzaine|half|demi|a(?=\s+(?:dozen|million|billion|thousand|hundred|decade|year|month|week|day))"
-    + r"|an(?=\s+(?:hour|extra))|a(?=-))(?:[\s-](?:et[\s-])?(?:and\s)?)?)+(?![\w'’])",
+    + "|"
+    + langdata.alternation(w for w, v in _SPECIAL_NUMBERS.items() if v != 1)
+    + rf"|(?:{langdata.alternation(_ARTICLES)})(?=\s+(?:{_ARTICLE_UNITS})))(?:[\s-](?:(?:{_JOINERS})[\s-])?)?)+(?![\w'’])",
     re.I,
 )
 
@@ -175,10 +187,10 @@ def _words_to_number(words: str, lang: str) -> float | None:
     w = re.sub(r"\s+", " ", w)
     if w in _SPECIAL_NUMBERS:
         return float(_SPECIAL_NUMBERS[w])
-    if w in ("half a", "half an"):
-        return 0.5
     first, _, rest = w.partition(" ")
-    if first in ("a", "an", "un", "une") and rest:
+    if first in _HALVES and rest in _ONES:
+        return 0.5  # "half a"
+    if first in _ONES and rest:
         return _words_to_number(rest, lang)
     for try_lang in (lang, "en" if lang == "fr" else "fr"):
         try:
@@ -376,11 +388,7 @@ def _date_value(kind: str, m: re.Match, lang: str, ref: date | None, text: str) 
         if ref is None:
             return None
         month = MONTHS[g["mon"].lower()]
-        if (
-            g["mon"].lower() in ("mar", "may", "jun", "jan", "dec", "oct", "nov", "sep", "aug", "apr", "feb", "jul")
-            and g["mon"][0].islower()
-            and lang == "en"
-        ):
+        if g["mon"][0].islower() and g["mon"].lower() in langdata.get(lang).lowercase_not_months:
             return None
         return _resolve_month(month, ref)
     if kind == "y":
@@ -438,7 +446,7 @@ def _unit_after(after: str, lang: str) -> tuple[str, str, float, int, float] | N
     low = rest.lower()
     if low.startswith("%"):
         return "percent", "%", 1.0, lead + 1, 0.0
-    m = re.match(r"^(?:percent|per cent|pour cent|pour-cent)\b", low)
+    m = _PERCENT_WORDS.match(low)
     if m:
         return "percent", "%", 1.0, lead + m.end(), 0.0
     for name, kind, label, factor, offset in _unit_table():
@@ -459,7 +467,7 @@ def _numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantit
         spans.append((m.start(), m.end(), -_to_float(m.group(1), lang), True))
     for m in _WORD_NUMBER.finditer(text):
         words = m.group().strip(" -")
-        words = re.sub(r"[\s-]+(?:et|and)$", "", words)
+        words = re.sub(rf"[\s-]+(?:{_JOINERS})$", "", words, flags=re.I)
         value = _words_to_number(words, lang)
         if value is None:
             continue
@@ -479,12 +487,22 @@ def _numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantit
     return out
 
 
-_ADDRESS = re.compile(
-    r"^\s*(?:,\s*)?(?:rue|avenue|boulevard|(?:[A-Z][\w.]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane)\b)"
+_ADDRESS = re.compile(rf"^\s*(?:,\s*)?(?:{langdata.pattern('addresses')})")
+_NOT_FIGURE_AFTER = re.compile(rf"^\s*(?::\d|/\d|{langdata.pattern('not_figure_after')})")
+_HEDGE_WORDS = langdata.union("hedge_words")
+_NOT_A_NAME = re.compile(
+    rf"(?:{langdata.pattern('determiners')}|{langdata.pattern('quantifiers')}|{_OF})", re.I
 )
-
-
-_HEDGE_WORDS = re.compile(r"^(?:Plus|Over|About|Some|More|Around|Nearly|Almost|Environ|Près|Quelque|Up|Only)$")
+"""Capitalised words before a number that name nothing: "The 3", "Tous 12"."""
+_PERCENT_WORDS = re.compile(rf"^(?:{langdata.pattern('percent_words')})\b", re.I)
+_TIMES = re.compile(rf"^\s*(?:{langdata.pattern('times_words')})\b", re.I)
+_MULTIPLIED_BY = re.compile(rf"(?:{langdata.pattern('multiplied_by')})\s*$", re.I)
+_OF_AFTER = re.compile(rf"^\s*(?:{_OF})\s*", re.I)
+_MORE = langdata.regex("more_words")
+_RANGE_END = re.compile(
+    rf"^\s*(?:-|–|{langdata.pattern('range_links')})\s*(\d+(?:[.,]\d+)?)(?![\d])(?:\s*({_SCALE_WORDS}))?", re.I
+)
+_RANGE_LEAD = re.compile(rf"(?:{langdata.pattern('range_leads')})\s*$", re.I)
 
 
 def _designation(text: str, start: int, token: str, before: str) -> bool:
@@ -494,7 +512,7 @@ def _designation(text: str, start: int, token: str, before: str) -> bool:
     written without thousands separators: "Nvidia 100,000" is a count, "Atlas 5" a name.
     """
     prev = re.search(r"([A-Z][\w-]*)[ \u00a0]$", before)
-    if not prev or not re.fullmatch(r"\d{1,4}", token) or _HEDGE_WORDS.match(prev.group(1)):
+    if not prev or not re.fullmatch(r"\d{1,4}", token) or prev.group(1).lower() in _HEDGE_WORDS:
         return False
     head = before[: prev.start()].rstrip()
     if not head or head[-1] in '.!?:;"«“(':
@@ -507,7 +525,7 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     after = text[end:]
     before = text[:start]
     low_token = token.lower().strip()
-    article_only = low_token in ("a", "an", "un", "une", "one", "half", "demi")
+    article_only = low_token in _ONES or low_token in _HALVES
     # scale: million, milliard, k, M, bn
     scale = 1.0
     m = re.match(
@@ -523,17 +541,15 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             scale = _SCALE[s.lower()]
             end += m.end()
             after = text[end:]
-    if low_token == "half" and re.match(r"^\s*a\s+(million|billion|dozen)", after, re.I):
-        mm = re.match(r"^\s*a\s+(million|billion|dozen)", after, re.I)
-        scale = {"million": 1e6, "billion": 1e9, "dozen": 12}[mm.group(1).lower()]
-        end += mm.end()
+    half_of = re.match(rf"^\s*(?:{langdata.alternation(_ONES)})\s+({_SCALE_WORDS}|{_DOZENS})\b", after, re.I)
+    if low_token in _HALVES and half_of:  # "half a million"
+        scale = _SCALE.get(half_of.group(1).lower(), 12)
+        end += half_of.end()
         after = text[end:]
-    if re.match(r"^\s+(?:de|d'|d’|of)\s*(?:douzaine|dozen)", after):
+    if re.match(rf"^\s+(?:{_OF})\s*(?:{_DOZENS})", after):
         return None
     # time of day, ordinals, product names, addresses, "24 heures sur 24", "24/7"
-    if re.match(r"^\s*(?:h\s*\d|:\d|/\d|e\b|er\b|ème\b|th\b|st\b|nd\b|rd\b)", after):
-        return None
-    if re.match(r"^\s*heures?\s+sur\s+24", after) or re.match(r"^\s*jours?\s+sur\s+7", after):
+    if _NOT_FIGURE_AFTER.match(after):
         return None
     if is_digit and _ADDRESS.match(after):
         return None
@@ -557,13 +573,11 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     if article_only and scale == 1.0:
         # "un", "a", "one" count only before a unit: "un an", "a dozen", "one million", "a 19-day"
         unit = _unit_after(after, lang)
-        if low_token in ("a", "an") and not re.match(
-            r"^\s*(?:dozen|decade|year|month|week|day|billion|million|thousand)\b", after, re.I
-        ):
+        if low_token in _ARTICLES and not re.match(rf"^\s*(?:{_ARTICLE_UNITS})\b", after, re.I):
             return None
-        if re.match(r"^\s*(?:of|de|d['’]|des)\s", after, re.I):
+        if re.match(rf"^\s*(?:{_OF})\s", after, re.I):
             return None  # "one of the most watched places", "l'un des"
-        if unit is None and not re.match(r"^\s*(?:dozen|douzaine|décennie|decade)", after, re.I) and low_token != "one":
+        if unit is None and not re.match(rf"^\s*(?:{_DOZENS}|{_DECADES})", after, re.I) and low_token != "one":
             return None
     # hedge before
     approx, hstart = _hedge_before(text, start)
@@ -581,7 +595,7 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         m = (_CURRENCY_AFTER if scale == 1.0 else _SCALED_CURRENCY_AFTER).match(after)
         if m:
             word = m.group().strip(" -").lower()
-            word = re.sub(r"^(?:de |d'|d’|of )", "", word)
+            word = re.sub(rf"^(?:{_OF})\s*", "", word)
             if word == "m$":
                 value *= 1e6 if scale == 1.0 else 1.0
                 currency = "USD"
@@ -592,18 +606,17 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     if currency:
         return _finish(text, qstart, end, value, currency, "money", approx)
     # multipliers: dix fois, 10x, multiplied by ten
-    if re.match(r"^\s*(?:fois|times)\b", after, re.I):
-        m = re.match(r"^\s*(?:fois|times)\b", after, re.I)
+    if m := _TIMES.match(after):
         return _finish(text, qstart, end + m.end(), value, "x", "multiplier", approx)
     if re.match(r"^x\b", after) and is_digit:
         return _finish(text, qstart, end + 1, value, "x", "multiplier", approx)
-    if re.search(r"(?:multipli\w*\s+par|multiplied\s+by|by a factor of)\s*$", before, re.I):
+    if _MULTIPLIED_BY.search(before):
         return _finish(text, qstart, end, value, "x", "multiplier", approx)
     unit = _unit_after(after, lang)
-    if unit is None and re.match(r"^\s*(?:de |d'|d’|of )\s*", after):
-        unit2 = _unit_after(re.sub(r"^\s*(?:de |d'|d’|of )\s*", " ", after), lang)
+    if unit is None and (of := _OF_AFTER.match(after)):
+        unit2 = _unit_after(" " + after[of.end() :], lang)
         if unit2 and unit2[0] not in ("percent", "temperature"):
-            skip = re.match(r"^\s*(?:de |d'|d’|of )\s*", after).end()
+            skip = of.end()
             unit = (unit2[0], unit2[1], unit2[2], skip + unit2[3] - 1, unit2[4])
     if unit and value < 0 and unit[0] != "temperature":
         return None
@@ -613,14 +626,12 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         approx2 = approx
         post = _POST_HEDGE.match(text[new_end:])
         if post and approx2 is None:
-            approx2 = "at least" if re.search(r"more|plus", post.group()) else "about"
+            approx2 = "at least" if _MORE.search(post.group()) else "about"
             new_end += post.end()
         # range: "8 to 50 MW" handled when the first number had no unit; here check "8-50 MW" form below
         return _finish(text, qstart, new_end, value * factor + offset, unit_name, kind, approx2)
     # range: X (to|à|-|and|et) Y unit
-    rm = re.match(
-        r"^\s*(?:-|–|to|à|and|et)\s*(\d+(?:[.,]\d+)?)(?![\d])(?:\s*(millions?|milliards?|billions?|bn|mn))?", after
-    )
+    rm = _RANGE_END.match(after)
     if rm and is_digit:
         second_end = end + rm.end()
         second = _to_float(rm.group(1), lang)
@@ -629,7 +640,7 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             value, second = value * second_scale, second * second_scale
         tail = text[second_end:]
         unit = _unit_after(tail, lang)
-        lead = re.search(r"(?:between|entre|from|de|d')\s*$", before, re.I)
+        lead = _RANGE_LEAD.search(before)
         if unit:
             kind, unit_name, factor, length, offset = unit
             rstart = lead.start() if lead else qstart
@@ -657,10 +668,8 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         and scale == 1.0
         and prev_word
         and prev_word.group(1)[:1].isupper()
-        and not re.match(
-            r"^(?:Plus|Over|About|Some|More|Around|Nearly|Almost|Environ|Près|Quelque|Les|The|Des|De|Of|All|Toutes|Tous)$",
-            prev_word.group(1),
-        )
+        and prev_word.group(1).lower() not in _HEDGE_WORDS
+        and not _NOT_A_NAME.fullmatch(prev_word.group(1))
         and text[start - 1 : start] == " "
     ):
         nxt = re.match(r"^\s*([\w-]+)", after)
@@ -674,11 +683,11 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     if is_digit and _PARTITIVE_BEFORE.search(before):
         # "75 médailles, dont 19 en or": the set counted before, else the noun after ("including 3 rules").
         return _finish(text, qstart, end, value, PARTITIVE + (count_unit or ""), "count", approx)
-    if count_unit is None and scale == 1.0 and not is_digit and low_token not in ("dozen", "douzaine"):
+    if count_unit is None and scale == 1.0 and not is_digit and not re.fullmatch(_DOZENS, low_token):
         return None
     if count_unit is None and scale == 1.0 and is_digit:
         return None  # a bare number with nothing counted is a label, not a claim
-    if re.match(r"^\s*(?:de\s+|of\s+)?(?:douzaine|dozen)", after, re.I):
+    if re.match(rf"^\s*(?:(?:{_OF})\s*)?(?:{_DOZENS})", after, re.I):
         return None
     return _finish(text, qstart, end, value, count_unit, "count", approx)
 
@@ -687,7 +696,7 @@ def _finish(text: str, start: int, end: int, value: float, unit: str | None, kin
     if approx is None:
         post = _POST_HEDGE.match(text[end:])
         if post:
-            approx = "at least" if re.search(r"more|plus", post.group()) else "about"
+            approx = "at least" if _MORE.search(post.group()) else "about"
             end += post.end()
     value = float(value)
     return Quantity(

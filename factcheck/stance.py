@@ -51,13 +51,15 @@ QUANTITY_KINDS = MEASURE_KINDS
 Entails = Callable[[Sequence[tuple[str, str, str]]], list[float]]
 """P(the evidence states the claim) for (claim, evidence, evidence language) triples, from a learned reader."""
 
-_COMPANY_SUFFIX = re.compile(r"\b(?:computer|computers|inc|corp|corporation|ltd|llc|sa|group)\b\.?", re.I)
+_COMPANY_SUFFIX = re.compile(rf"\b(?:{langdata.pattern('company_suffixes')})\b\.?", re.I)
 _PLAN = langdata.regex("plan")
 _FUTURE = re.compile(rf"\b\w{{2,}}(?:{langdata.pattern('future_endings')})\b", re.I)
 _PAST_ENDINGS = langdata.pattern("past_endings")
 """Words that put a number in the future: a plan is not a contradiction of a present count."""
 
-_CLAUSE = re.compile(r"[;:—–]|,\s|\s(?:and|et|while|alors que|but|mais|whereas)\s")
+_CLAUSE_LINKS = langdata.pattern("clause_links")
+_LIST_LINKS = langdata.pattern("list_links")
+_CLAUSE = re.compile(rf"[;:—–]|,\s|\s(?:{_CLAUSE_LINKS})\s", re.I)
 
 
 def normalise_name(name: str) -> str:
@@ -100,7 +102,7 @@ def lead_in(sentence: str, span: tuple[int, int], reach: int = 120) -> str:
     """The words leading up to a number, back to the previous coordinated clause: where its tense lives."""
     window = sentence[max(0, span[0] - reach) : span[1]]
     cut = max(
-        (m.end() for m in re.finditer(r";|\s(?:and|but|et|mais|while|alors que)\s", window[: span[0]])), default=0
+        (m.end() for m in re.finditer(rf";|\s(?:{_CLAUSE_LINKS})\s", window[: span[0]], re.I)), default=0
     )
     return window[cut:]
 
@@ -843,7 +845,7 @@ def listed_names(text: str, entities: Sequence[str]) -> list[str]:
         run, pos = [names[start]], text.find(names[start]) + len(names[start])
         for name in names[start + 1 :]:
             at = text.find(name, pos)
-            if at < 0 or not re.fullmatch(r"\s*(?:,|,?\s*(?:and|et|&|ainsi que|as well as))\s*", text[pos:at]):
+            if at < 0 or not re.fullmatch(rf"\s*(?:,|,?\s*(?:{_LIST_LINKS}))\s*", text[pos:at], re.I):
                 break
             run.append(name)
             pos = at + len(name)
@@ -1015,11 +1017,14 @@ def _figure_words(claim: Claim) -> frozenset[str]:
     return frozenset().union(*(terms(q.text) for q in claim.quantities))
 
 
+_NAME_PARTS = re.compile(rf"['’]s?(?:\s+|$)|\s+(?:{langdata.pattern('fraction_links')})\s+")
+
+
 @lru_cache(maxsize=4096)
 def _names(text: str) -> frozenset[str]:
     # "Tesla's Dojo" and "NIRSpec de Webb" name two things, each of which a source may name alone.
     parts = [
-        p for e in find_entities(text) if not is_place(e) for p in re.split(r"['’]s?(?:\s+|$)|\s+(?:de|du|of)\s+", e)
+        p for e in find_entities(text) if not is_place(e) for p in _NAME_PARTS.split(e)
     ]
     return frozenset(normalise_name(p) for p in parts if not is_place(p)) - {""}
 
@@ -1099,7 +1104,7 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # "xAI and NVIDIA completed it in 122 days": a name joined to the claim's shares its figure.
     if len(names) >= 2 and any(w in normalise_name(names[-2]) for w in wanted):
         between = before[before.rfind(names[-2]) + len(names[-2]) : before.rfind(names[-1])]
-        if re.fullmatch(r"\s*(?:,|and|et|&|with|avec|ainsi que)\s*", between, re.I):
+        if re.fullmatch(rf"\s*(?:,|{_LIST_LINKS}|{langdata.pattern('partner_words')})\s*", between, re.I):
             return False
     return True
 
@@ -1111,7 +1116,9 @@ def _figure_is_context(claim: Claim, key: Quantity) -> bool:
     return bool(verb) and at >= 0 and at + len(key.text) <= verb.start() and bool(predicate_terms(claim))
 
 
-_BY = re.compile(r"\b(?:by|par)\s+(?:the\s+|la\s+|le\s+|l['’]|les\s+)?", re.I)
+_THE = rf"(?:{langdata.pattern('definite_articles')})(?:\s+|(?<=['’]))"
+_OF = langdata.pattern("fraction_links")
+_BY = re.compile(rf"\b(?:{langdata.pattern('agent_words')})\s+(?:{_THE})?", re.I)
 
 
 def _doer(text: str, names: Sequence[str], event: set[str], role: str | None = None) -> tuple[str, str] | None:
@@ -1199,7 +1206,7 @@ def _possessions(entity: str, text: str) -> list[tuple[str, str]]:
     """The one or two words entity owns in text, after "X's" or before "of X" / "de X"."""
     e = re.escape(entity)
     return re.findall(rf"{e}['’]s?\s+([\w-]+)(?:\s+([\w-]+))?", text) + re.findall(
-        rf"([\w-]+)\s+(?:of|de|du|des|d['’])\s*(?:the\s+|la\s+|le\s+|l['’])?{e}()", text
+        rf"([\w-]+)\s+(?:{_OF})\s*(?:{_THE})?{e}()", text
     )
 
 

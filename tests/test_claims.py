@@ -159,3 +159,36 @@ def test_focus_keeps_what_a_figure_is_about(text, lang, focused):
 )
 def test_a_time_offset_is_the_key_figure_only_when_alone(text, lang, kind):
     assert make_claim(text, lang).kind == kind
+
+
+def test_a_definite_noun_points_back_to_the_name_the_article_called_so():
+    text = (
+        "D1, a chip designed by Tesla, was shown in August. "
+        "The chip is the building block of Dojo, with 25 chips a tile. "
+        "Nvidia, a company based in California, opened 3 offices in Memphis. "
+        "The Greater Memphis Chamber welcomed the news. "
+        "The chamber plans a concierge service for 24 companies."
+    )
+    claims = claims_of(text, "en")
+    assert any(c.text.startswith("D1 is the building block of Dojo") for c in claims), [c.text for c in claims]
+    chamber = next(c for c in claims if "concierge" in c.text)
+    assert chamber.text.startswith("Greater Memphis Chamber plans"), "the one name that holds the noun"
+
+
+def test_a_name_after_a_preposition_is_not_called_by_the_noun_before_it():
+    text = "Selon Microsoft, la mise à jour défectueuse a touché 8,5 millions d'appareils."
+    (claim,) = claims_of(text, "fr")
+    assert claim.text.startswith("la mise à jour"), claim.text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("The spokesman said Microsoft would work with the industry on safer designs.", "Microsoft would work"),
+        ("Biden told the audience that light had travelled for 13 billion years.", "light had travelled"),
+        ("The port authority said Thursday it expects to reopen the channel by May 31.", "it expects"),
+    ],
+)
+def test_reported_speech_starts_after_the_verb_of_saying_and_its_addressee(text, said):
+    claims = claims_of(text, "en")
+    assert any(c.text.startswith(said) for c in claims), [c.text for c in claims]

@@ -52,6 +52,10 @@ def one(text: str, lang: str, ref: date | None = None) -> Quantity:
         ("The expansion would be roughly tenfold.", "en", 10, "x", "multiplier", "about"),
         ("Nvidia shipped 3.76M GPUs.", "en", 3_760_000, "gpu", "count", None),
         ("Le superordinateur compte 100k GPU.", "fr", 100_000, "gpu", "count", None),
+        ("The hearing lasted an hour.", "en", 1 / 24, "day", "duration", None),
+        ("It took half an hour.", "en", 1 / 48, "day", "duration", None),
+        ("Half a thousand volunteers came.", "en", 500, "volunteer", "count", None),
+        ("Le chantier a duré une décennie.", "fr", 3652.5, "day", "duration", None),
     ],
 )
 def test_parses_each_kind_in_both_languages(text, lang, value, unit, kind, approx):

@@ -141,6 +141,114 @@ class LangData:
     are not the subject of the main clause."""
     designation_nouns: str
     """Pattern of nouns after which a number is a name or a model, not a count ("version", "épisode")."""
+    number_joiners: str
+    """Pattern of the word inside a number written in words ("one hundred and five", "vingt-et-un")."""
+    percent_words: str
+    """Pattern of the words for percent ("per cent", "pour cent")."""
+    times_words: str
+    """Pattern of the word after a number that makes it a multiplier ("ten times", "dix fois")."""
+    multiplied_by: str
+    """Pattern of the words before a number that make it a multiplier ("multiplied by", "multiplié par")."""
+    more_words: str
+    """Pattern of the word for "more": a hedge after a number that holds it ("or more") makes the
+    number a lower bound."""
+    range_leads: str
+    """Pattern of the words opening a range before its first number ("between", "entre")."""
+    day_ordinals: str
+    """Pattern of the ordinal ending a day of the month may carry ("1st", "1er")."""
+    article_units: str
+    """Pattern of the words after which an article that is no number word stands for one ("a dozen",
+    "a year", "a million"); empty for a language whose articles are number words ("un an")."""
+    not_figure_after: str
+    """Pattern of what, right after a number, makes it an ordinal or a time of day rather than a
+    figure ("3rd", "2e", "14h30", "24 heures sur 24")."""
+    addresses: str
+    """Pattern of what follows a house number ("rue", "Main Street"): the number is an address."""
+    hedge_words: frozenset[str]
+    """Single words that hedge a number ("about", "environ"): capitalised before one, they name nothing."""
+    lowercase_not_months: frozenset[str]
+    """Month names that are also common words ("may", "mar"): a month only when capitalised; empty
+    for a language that writes its months in lower case."""
+    # The shape of a sentence, for cutting it into clauses and claims (claims.py) and for
+    # finding which clause of a source states a figure (stance.py).
+    abbreviations: str
+    """Pattern of abbreviations whose full stop ends no sentence ("Mr", "Mme", "janv")."""
+    name_links: str
+    """Pattern of lower-case words inside a name ("Bank of England", "Banque de France")."""
+    list_links: str
+    """Pattern of words joining the members of a list ("and", "ainsi que")."""
+    clause_links: str
+    """Pattern of words opening a coordinated clause ("but", "tandis que"): each clause has its own
+    tense and subject."""
+    partner_words: str
+    """Pattern of words that make names side by side a list of partners ("with", "partenaires")."""
+    agent_words: str
+    """Pattern of the word before the doer of a passive ("by", "par")."""
+    place_leads: str
+    """Pattern of words that put something at a place ("in", "based", "implanté"): the place is the claim's point."""
+    place_fillers: str
+    """Pattern of words between such a word and the place ("the", "city of", "ville de")."""
+    say_verbs: str
+    """Pattern of the verbs of saying that open reported speech ("said", "a déclaré"): "X said (that) Y"
+    claims Y, attributed to X. Narrower than `reporting`: "called on" or "wrote to" open no speech."""
+    complementizers: str
+    """Pattern of the word after a reporting verb that opens what was said ("that", "que")."""
+    inverted_reporting: str
+    """Pattern of a reporting verb written after its subject's pronoun ("a-t-il ajouté"); empty
+    for a language that does not invert."""
+    speech_participles: str
+    """Pattern of participles that hand the rest of a sentence to a speaker ("saying", "estimant")."""
+    speaker_asides: str
+    """Pattern of a whole clause that makes the rest the speaker's view ("to her knowledge", "à ses yeux")."""
+    stressed_pronouns: str
+    """Pattern of pronouns after an attribution word ("according to him", "selon elle")."""
+    speaker_pronouns: str
+    """Pattern of the subject pronouns of the speaker's side ("we", "on"): a clause opening with one
+    has a subject of its own, but none to put a name in place of."""
+    topic_leads: str
+    """Pattern of words that announce a sentence's topic before its clause ("as for", "quant à")."""
+    definite_articles: str
+    """Pattern of the definite articles ("the", "la"): "the company" points back, "a company" does not."""
+    company_suffixes: str
+    """Pattern of the words a company's legal name adds ("Inc", "Computer", "SA"): "Super Micro
+    Computer" and "Supermicro" are one name."""
+    generic_org_nouns: str
+    """Pattern of the nouns any organisation may be called ("the company", "le groupe"): they point
+    back to the last organisation; a narrower one ("the chamber") only to one the article called so."""
+    quantifiers: str
+    """Pattern of quantifying words that open a noun phrase ("any", "plusieurs"): "any new load needs" has a subject."""
+    thing_nouns: str
+    """Pattern of general nouns that, after a determiner, stand for the thing named before ("the
+    project", "le site")."""
+    subject_relatives: str
+    """Pattern of relative pronouns that are the subject of their clause ("which", "qui")."""
+    person_relatives: str
+    """Pattern of the relative pronouns that stand for the last name said ("who", "qui"); "which" may
+    stand for a thing named earlier, so its clause stays with the main one."""
+    purpose: str
+    """Pattern of words opening a purpose ("in order to", "afin de")."""
+    participles: str
+    """Pattern of past participles that open a description ("built", "implanté")."""
+    finite_verbs: str
+    """Pattern of verbs (mostly auxiliaries, and endings) that make a piece of text a clause."""
+    auxiliaries: str
+    """Pattern of the auxiliaries a subjectless segment opens with ("has", "ont")."""
+    fillers: str
+    """Pattern of sentence openers and verdicts that carry no checkable fact ("it remains to be
+    seen", "il est clair")."""
+    asides: str
+    """Pattern of words opening a comparison hung on a name ("such as", "tout comme")."""
+    expletives: str
+    """Pattern of an impersonal opening ("it is hard", "il faut"): no name stands behind "it"."""
+    lead_words: str
+    """Pattern of words that open an adverbial before the main clause ("after", "depuis", "however")."""
+    prepositions: str
+    """Pattern of prepositions: a name after one is no subject, a segment opening with one no apposition."""
+    clause_prepositions: str
+    """Pattern of prepositions that open an adverbial of its own ("for", "depuis"): a segment opening
+    with one is no apposition, while "au Pérou" or "du Guatemala" still describe the words before."""
+    elisions: str
+    """Pattern of an elided article written onto the next word ("l'", "d'"); empty for a language without."""
     coarse_durations: str
     """Pattern of coarse duration words (months, years): a rounder statement of a precise figure."""
     fine_durations: str
@@ -230,8 +338,11 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
 
 
-OPTIONAL_FIELDS = frozenset({"future_endings", "past_endings"})
-"""Fields a language may leave empty: English has no future inflection."""
+OPTIONAL_FIELDS = frozenset(
+    {"future_endings", "past_endings", "article_units", "lowercase_not_months", "inverted_reporting", "elisions"}
+)
+"""Fields a language may leave empty: English has no future inflection, no subject inversion after
+speech and no elision; French articles are number words and French months are written in lower case."""
 
 
 def missing_fields(data: LangData) -> list[str]:

@@ -581,6 +581,63 @@ DATA = LangData(
     anaphora=r"it|its|he|his|she|her|they|their",
     relative_pronouns=r"which|who|whose|whom",
     designation_nouns=r"episode|ep|no|number|page|chapter|phase|version|v|flight|mission|model|type|series|route|gate",
+    number_joiners=r"and",
+    percent_words=r"percent|per\s+cent",
+    times_words=r"times",
+    multiplied_by=r"multiplied\s+by|by\s+a\s+factor\s+of",
+    more_words=r"more",
+    range_leads=r"between|from",
+    day_ordinals=r"st|nd|rd|th",
+    article_units=r"dozen|decade|year|month|week|day|hour|hundred|thousand|million|billion",
+    not_figure_after=r"(?:th|st|nd|rd)\b",
+    addresses=r"(?:[A-Z][\w.]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane)\b",
+    hedge_words=frozenset(["over", "about", "some", "more", "around", "nearly", "almost", "up", "only"]),
+    lowercase_not_months=frozenset(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    ),
+    abbreviations=(
+        r"Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Ltd|Co|vs|etc|No|Rd|Ave|U\.S|p|a\.m|p\.m|"
+        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    ),
+    name_links=r"of|&",
+    list_links=r"and|or|&|as well as",
+    clause_links=r"and|but|while|whereas",
+    partner_words=r"partners?|with",
+    agent_words=r"by",
+    place_leads=r"in|at|near|to|from|located|based|sited",
+    place_fillers=r"the|city of|south-west|southwest",
+    say_verbs=r"said|says|told|announced|reported",
+    complementizers=r"that",
+    inverted_reporting="",
+    speech_participles=r"remarking|saying|noting|adding|arguing",
+    speaker_asides=r"to\s+(?:his|her|their)\s+knowledge",
+    stressed_pronouns=r"him|her|them",
+    speaker_pronouns=r"we",
+    topic_leads=r"as\s+for",
+    definite_articles=r"the",
+    company_suffixes=r"computers?|inc|corp|corporation|ltd|llc|group",
+    generic_org_nouns=r"company|firm|start-?up|group",
+    quantifiers=r"any|some|no|all|every|each|most|many|several|both|few",
+    thing_nouns=r"machine|system|site|facility|project",
+    subject_relatives=r"which|who",
+    person_relatives=r"who",
+    purpose=r"to|in\s+order\s+to|so\s+as\s+to",
+    participles=r"[a-z]+ed|built|founded|located|based|designed|used|known",
+    finite_verbs=r"is|are|was|were|has|have|had|will|would|can|could",
+    auxiliaries=r"has|have|had|is|are|was|were|will|would",
+    fillers=(
+        r"^(?:it\s+remains\s+to\s+be\s+seen|one\s+thing\s+is\s+certain|it\s+is\s+hard\s+not\s+to)"
+        r"|\b(?:is|are)\s+(?:clear|obvious|certain)\b"
+    ),
+    asides=r"like|such\s+as|as",
+    expletives=r"it\s+(?:is|was|seems|remains)\s+(?:hard|easy|difficult|clear|striking|not)",
+    lead_words=(
+        r"in|on|at|for|by|after|before|since|during|despite|beyond|back|earlier|later|today|"
+        r"yesterday|meanwhile|however|either\s+way|finally"
+    ),
+    prepositions=r"of|in|at|to|for|with|by|on|from|since|under|over|about|against|into|between|through|during|without|within",
+    clause_prepositions=r"in|for|at|by|with|to|from|since",
+    elisions="",
     coarse_durations=r"months?|years?|decades?",
     fine_durations=r"days?|weeks?|hours?",
     determiners=r"the|a|an|this|that|these|those|its|his|her|their|each|every",
