@@ -67,6 +67,7 @@ def gather(
     dev_cf: int,
     dev_contrastive: int = 300,
     xnli: bool = False,
+    siblings: int = 0,
 ) -> tuple[Pairs, Pairs, dict[str, Pairs]]:
     """Train, dev and held-out test pairs, contrastive pairs included, each from its own split only.
 
@@ -143,7 +144,52 @@ def gather(
         for item in load(name, benchmarks / path, split):
             test[name].add(name, item.claim, item.evidence[0], item.lang, item.label)
     test["xnli-fr"] = xnli_test
+    if siblings:
+        made = sibling_pairs(rng)
+        for part in ("train", "dev", "test"):
+            chosen = [p for p in made if p[0] == part]
+            rng.shuffle(chosen)
+            limit = siblings if part == "train" else siblings // 5
+            target = parts.get(part) if part != "test" else test.setdefault("siblings", Pairs())
+            for _, claim, evidence, lang in chosen[:limit]:
+                target.add("siblings", claim, evidence, lang, "neutral")
     return parts["train"], parts["dev"], test
+
+
+SIBLING_CORPORA = ("corpus", "bench/data/outage/corpus", "bench/data/quake/corpus", "bench/data/evergiven/corpus")
+"""Corpora whose sentences make sibling pairs: the shipped one and the sets no longer held out, never
+the development sets (their claims are scored through this reader) nor the held-out ones."""
+
+
+def sibling_pairs(rng: random.Random) -> list[tuple[str, str, str, str]]:
+    """(split, claim, evidence, lang): two sentences of one news report about one name but stating
+    different facts, read as neutral. The reader's commonest wrong refutation is of this shape (a
+    same-topic sentence about something else); a report does not contradict itself, and pairs that
+    share a figure or most of their words (a restatement) are left out. Split by document."""
+    import re
+
+    from factcheck.claims import find_entities, split_sentences
+    from factcheck.corpus import read_source
+
+    out = []
+    for folder in SIBLING_CORPORA:
+        for path in sorted((ROOT / folder).glob("*.md")):
+            source = read_source(path, path.parent)
+            body = source.text
+            sentences = [body[a:b] for a, b in split_sentences(body) if 40 <= b - a <= 300]
+            names = [set(find_entities(t)) for t in sentences]
+            words = [set(re.findall(r"\w{4,}", t.lower())) for t in sentences]
+            numbers = [set(re.findall(r"\d+", t)) for t in sentences]
+            part = split_of(path.stem)
+            for i in range(len(sentences)):
+                for j in range(len(sentences)):
+                    if i == j or not names[i] & names[j] or numbers[i] & numbers[j]:
+                        continue
+                    if len(words[i] & words[j]) / max(1, len(words[i] | words[j])) > 0.3:
+                        continue
+                    out.append((part, sentences[i], sentences[j], source.language))
+    rng.shuffle(out)
+    return out
 
 
 def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -337,6 +383,9 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="train on XNLI-fr too (split by premise; test = its last fifth). CC BY-NC: not for shipped weights",
     )
+    parser.add_argument(
+        "--siblings", type=int, default=0, help="same-report sentence pairs trained as neutral (a fifth as many in dev)"
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -345,7 +394,13 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
     started = time.time()
     train, dev, test = gather(
-        args.benchmarks, seed=args.seed, cf_nei=args.cf_nei, sick=args.sick, dev_cf=args.dev_cf, xnli=args.xnli
+        args.benchmarks,
+        seed=args.seed,
+        cf_nei=args.cf_nei,
+        sick=args.sick,
+        dev_cf=args.dev_cf,
+        xnli=args.xnli,
+        siblings=args.siblings,
     )
     if args.limit:
         r = random.Random(args.seed)
