@@ -116,6 +116,23 @@ def test_contrastive_pairs_keep_the_evidence_and_label_the_edit():
             assert p.evidence == src.evidence
 
 
+
+@pytest.mark.unit
+def test_sibling_pairs_are_two_facts_of_one_report_never_from_scored_corpora():
+    import re
+
+    from factcheck.lab.train_crossencoder import SIBLING_CORPORA, sibling_pairs
+
+    assert not any(name in folder for folder in SIBLING_CORPORA for name in ("jwst", "keybridge", "iter", "millau"))
+    made = sibling_pairs(random.Random(3))
+    assert len(made) > 300
+    assert {part for part, *_ in made} == {"train", "dev", "test"}
+    for _, claim, evidence, _ in made[:200]:
+        assert claim != evidence
+        shared = set(re.findall(r"\d+", claim)) & set(re.findall(r"\d+", evidence))
+        assert not shared, "a shared figure may be a restatement"
+
+
 # ---------------------------------------------------------------- integration: the real file and models
 
 
