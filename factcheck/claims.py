@@ -537,7 +537,8 @@ class _Memory:
             apart = rf"(?!(?:{_PREPOSITION}|{_LIST_LINKS})\s)[\w'’-]+\s+"
             window = rf"\b{word}\s+{quoted}\b(?!['’])|\b{quoted},\s+(?:{apart}){{0,2}}?{word}\b|\b{quoted}\s+{word}\b"
             self._called[key] = any(
-                not _AFTER_PREPOSITION.search(self.text[: m.start()]) for m in re.finditer(window, self.text, re.I)
+                not _AFTER_PREPOSITION.search(self.text[max(0, m.start() - 40) : m.start()])
+                for m in re.finditer(window, self.text, re.I)
             )
         return self._called[key]
 
