@@ -416,8 +416,9 @@ _ATTRIBUTION_TAIL = re.compile(
 _TOPIC = re.compile(rf"^(?:{langdata.pattern('topic_leads')})\s+(?P<topic>[^,]{{2,60}}),\s+", re.I)
 _DETERMINERS = langdata.pattern("determiners")
 _QUANTIFIERS = langdata.pattern("quantifiers")
-_THE = rf"(?:{langdata.pattern('definite_articles')})(?:\s+|(?<=['’]))"
-_ANAPHOR = re.compile(rf"^(?:(?P<pronoun>{langdata.pattern('pronouns')})|{_THE}(?P<noun>[^\W\d][\w-]*))\b", re.I)
+THE = rf"(?:{langdata.pattern('definite_articles')})(?:\s+|(?<=['’]))"
+"""A definite article and what separates it from its noun ("the ", "l'")."""
+_ANAPHOR = re.compile(rf"^(?:(?P<pronoun>{langdata.pattern('pronouns')})|{THE}(?P<noun>[^\W\d][\w-]*))\b", re.I)
 """A clause's head that may stand for a name said before: "it", "the company", "the cluster"."""
 _THING_NOUNS = re.compile(rf"(?:{langdata.pattern('thing_nouns')})", re.I)
 _GENERIC_ORG_NOUNS = re.compile(rf"(?:{langdata.pattern('generic_org_nouns')})", re.I)
@@ -438,6 +439,10 @@ _NAME_TAIL = re.compile(rf"(?:{langdata.pattern('name_links')}|{langdata.pattern
 _ELISION = re.compile(rf"^(?:{langdata.pattern('elisions')})(?=\S)", re.I)
 _PREPOSITION = langdata.pattern("prepositions")
 _AFTER_PREPOSITION = re.compile(rf"\b(?:{_PREPOSITION}|{_LEADS})\s+$", re.I)
+_NEAR_PREPOSITION = re.compile(rf"\b(?:{_PREPOSITION})\s+(?:\w+\s+)?$", re.I)
+"""A name one word or less after a preposition is its complement, not a clause's subject."""
+_LINKS_AND_MARKS = re.compile(rf"\b(?:{_LIST_LINKS})\b|[\s.()&]", re.I)
+_CLAUSE_PREPOSITION = re.compile(rf"^(?:{langdata.pattern('clause_prepositions')})\s", re.I)
 _COMPANY_NOUNS = langdata.regex("org_nouns")
 
 
@@ -491,7 +496,7 @@ def _is_name_list(text: str, names: set[str]) -> bool:
     rest = text
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name, " ")
-    return not re.sub(rf"\b(?:{_LIST_LINKS})\b|[\s.()&]", "", rest)
+    return not _LINKS_AND_MARKS.sub("", rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,19 +518,18 @@ class _Memory:
         self._names: set[str] | None = None
         self.subject = ""
         self.organisation = ""
-        self._organisations: dict[tuple[str, str], bool] = {}
+        self._organisations: dict[str, bool] = {}
         self._called: dict[tuple[str, str], bool] = {}
 
-    def is_organisation(self, name: str, nouns: str = _COMPANY_NOUNS.pattern) -> bool:
-        """Whether the article calls name a company, start-up, group or chamber (or one of nouns) somewhere near it."""
-        key = (name, nouns)
-        if key not in self._organisations:  # once per name, not once per sentence: linear in the article
-            quoted = re.escape(name)
+    def is_organisation(self, name: str) -> bool:
+        """Whether the article calls name a company, start-up, group or chamber somewhere near it."""
+        if name not in self._organisations:  # once per name, not once per sentence: linear in the article
+            nouns, quoted = _COMPANY_NOUNS.pattern, re.escape(name)
             window = (
                 rf"(?:{nouns})\s+(?:[\w'’-]+\s+){{0,4}}?{quoted}\b|\b{quoted},?\s+(?:[\w'’-]+\s+){{0,2}}(?:{nouns})"
             )
-            self._organisations[key] = bool(re.search(window, self.text, re.I))
-        return self._organisations[key]
+            self._organisations[name] = bool(re.search(window, self.text, re.I))
+        return self._organisations[name]
 
     def called(self, name: str, noun: str) -> bool:
         """Whether the article names name as a noun: "the supercomputer Colossus", "Colossus, xAI's
@@ -548,7 +552,7 @@ class _Memory:
             if self.is_organisation(subject):
                 self.organisation = subject
 
-    def resolve(self, text: str, lang: str) -> tuple[str, str]:
+    def resolve(self, text: str) -> tuple[str, str]:
         """The text with an anaphor at its head replaced, and the name it was replaced by."""
         m = _ANAPHOR.match(text)
         if not m:
@@ -597,7 +601,7 @@ def _subject(text: str, entities: tuple[str, ...]) -> str:
         at = text.find(name)
         if is_place(name) or name not in head or at < 0:
             continue
-        if re.search(rf"\b(?:{_PREPOSITION})\s+(?:\w+\s+)?$", text[:at], re.I):
+        if _NEAR_PREPOSITION.search(text[:at]):
             continue
         if text[at + len(name) : at + len(name) + 2] in ("'s", "’s") or name.endswith(("'s", "’s")):
             continue
@@ -653,7 +657,7 @@ def atomic_facts(sentence: str, lang: str, memory: _Memory, known: set[str] | No
     elif _EXPLETIVE.match(main.text):
         main_text, resolved = main.text, ""
     else:
-        main_text, resolved = memory.resolve(main.text, lang)
+        main_text, resolved = memory.resolve(main.text)
     while i < len(segments) and _is_name_list(segments[i].text, names):
         main_text += ", " + segments[i].text  # appositions and list members belong to the main clause
         main = _Segment(main.start, segments[i].end, main_text)
@@ -682,7 +686,7 @@ def atomic_facts(sentence: str, lang: str, memory: _Memory, known: set[str] | No
             antecedent = _last_name(sentence[: seg.start], names) or subject
             facts.append(_Fact(f"{antecedent} {_RELATIVE.sub('', text)}", span, text))
         elif m := _COORDINATOR.match(text):
-            clause, who = memory.resolve(text[m.end() :], lang)
+            clause, who = memory.resolve(text[m.end() :])
             if not who and subject and not _SUBJECT_PRONOUN.match(clause) and not _has_subject(clause):
                 clause = f"{subject} {clause}"
             facts.append(_Fact(clause, span, text))
@@ -729,8 +733,7 @@ def _is_lead(text: str) -> bool:
 
 def _has_subject(clause: str) -> bool:
     """Whether a coordinated clause names its own subject ("and Dell builds ...") or borrows one."""
-    opener = rf"^(?:[A-Z]\w*|(?:{_DETERMINERS}|{_QUANTIFIERS})(?:\s+|(?<=['’]))\w+\s+\w+)"
-    return bool(re.match(opener, clause)) and not _starts_with_verb(clause)
+    return bool(_OWN_SUBJECT.match(clause)) and not _starts_with_verb(clause)
 
 
 def _is_apposition(text: str) -> bool:
@@ -739,10 +742,12 @@ def _is_apposition(text: str) -> bool:
         not VERB_HINT.search(text)
         and not _PURPOSE.match(text)
         and not _PARTICIPLE.match(text)
-        and not re.match(rf"^(?:{langdata.pattern('clause_prepositions')})\s", text, re.I)
+        and not _CLAUSE_PREPOSITION.match(text)
     )
 
 
+_OWN_SUBJECT = re.compile(rf"^(?:[A-Z]\w*|(?:{_DETERMINERS}|{_QUANTIFIERS})(?:\s+|(?<=['’]))\w+\s+\w+)")
+"""A clause opening on a name or on a noun phrase ("and Dell builds", "any new load needs")."""
 _SUBJECT_PRONOUN = re.compile(rf"^(?:{langdata.pattern('pronouns')}|{langdata.pattern('speaker_pronouns')})\s", re.I)
 
 

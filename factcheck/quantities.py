@@ -39,8 +39,8 @@ _CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JP
 _SCALED_CURRENCY_WORD = langdata.union("scaled_currency_words")
 
 _OF = langdata.pattern("fraction_links")
-_JOINERS = langdata.pattern("number_joiners")
 """The word joining a number to what it is of ("of", "de", "d'")."""
+_JOINERS = langdata.pattern("number_joiners")
 
 
 def _currency_after(words: Iterable[str]) -> re.Pattern[str]:
@@ -56,13 +56,22 @@ _SCALE = langdata.union("scale_words")
 _SCALE_WORDS = langdata.alternation(w for w in _SCALE if len(w) > 1)
 """Scale words spelled out ("million", "mds"); single letters ("k", "M") are read apart, case-sensitively."""
 _SPECIAL_NUMBERS = langdata.union("special_numbers")
-_ARTICLES = frozenset(w for w, v in _SPECIAL_NUMBERS.items() if v == 1) - langdata.union("number_words")
-"""Articles that are no number word ("a", "an"): one only before a unit (`article_units`)."""
 _ONES = frozenset(w for w, v in _SPECIAL_NUMBERS.items() if v == 1)
+_ARTICLES = _ONES - langdata.union("number_words")
+"""Articles that are no number word ("a", "an"): one only before a unit (`article_units`)."""
 _HALVES = frozenset(w for w, v in _SPECIAL_NUMBERS.items() if v == 0.5)
 _DOZENS = langdata.alternation(w for w, v in _SPECIAL_NUMBERS.items() if v == 12)
 _ARTICLE_UNITS = langdata.pattern("article_units")
 _DECADES = langdata.alternation(w for w, v in langdata.union("durations").items() if round(v) == round(10 * YEAR_DAYS))
+_HALF_OF = re.compile(rf"^\s*(?:{langdata.alternation(_ONES)})\s+({_SCALE_WORDS}|{_DOZENS})\b", re.I)
+"""What follows "half" in "half a million", "half a dozen"."""
+_OF_DOZEN = re.compile(rf"^\s+(?:{_OF})\s*(?:{_DOZENS})")
+_DOZEN_NEXT = re.compile(rf"^\s*(?:(?:{_OF})\s*)?(?:{_DOZENS})", re.I)
+_DOZEN_WORD = re.compile(_DOZENS, re.I)
+_UNIT_OF_ONE = re.compile(rf"^\s*(?:{_ARTICLE_UNITS})\b", re.I)
+_ONE_OF = re.compile(rf"^\s*(?:{_OF})\s", re.I)
+_DOZEN_OR_DECADE = re.compile(rf"^\s*(?:{_DOZENS}|{_DECADES})", re.I)
+_TRAILING_JOINER = re.compile(rf"[\s-]+(?:{_JOINERS})$", re.I)
 _MULTIPLIER_WORDS = langdata.union("multiplier_words")
 _PLURALS: dict[str, str] = langdata.union("plural_exceptions")
 _NOUN_SKIP = langdata.union("count_skips")
@@ -467,7 +476,7 @@ def _numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantit
         spans.append((m.start(), m.end(), -_to_float(m.group(1), lang), True))
     for m in _WORD_NUMBER.finditer(text):
         words = m.group().strip(" -")
-        words = re.sub(rf"[\s-]+(?:{_JOINERS})$", "", words, flags=re.I)
+        words = _TRAILING_JOINER.sub("", words)
         value = _words_to_number(words, lang)
         if value is None:
             continue
@@ -541,12 +550,11 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             scale = _SCALE[s.lower()]
             end += m.end()
             after = text[end:]
-    half_of = re.match(rf"^\s*(?:{langdata.alternation(_ONES)})\s+({_SCALE_WORDS}|{_DOZENS})\b", after, re.I)
-    if low_token in _HALVES and half_of:  # "half a million"
+    if low_token in _HALVES and (half_of := _HALF_OF.match(after)):  # "half a million"
         scale = _SCALE.get(half_of.group(1).lower(), 12)
         end += half_of.end()
         after = text[end:]
-    if re.match(rf"^\s+(?:{_OF})\s*(?:{_DOZENS})", after):
+    if _OF_DOZEN.match(after):
         return None
     # time of day, ordinals, product names, addresses, "24 heures sur 24", "24/7"
     if _NOT_FIGURE_AFTER.match(after):
@@ -573,11 +581,11 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     if article_only and scale == 1.0:
         # "un", "a", "one" count only before a unit: "un an", "a dozen", "one million", "a 19-day"
         unit = _unit_after(after, lang)
-        if low_token in _ARTICLES and not re.match(rf"^\s*(?:{_ARTICLE_UNITS})\b", after, re.I):
+        if low_token in _ARTICLES and not _UNIT_OF_ONE.match(after):
             return None
-        if re.match(rf"^\s*(?:{_OF})\s", after, re.I):
+        if _ONE_OF.match(after):
             return None  # "one of the most watched places", "l'un des"
-        if unit is None and not re.match(rf"^\s*(?:{_DOZENS}|{_DECADES})", after, re.I) and low_token != "one":
+        if unit is None and not _DOZEN_OR_DECADE.match(after) and low_token != "one":
             return None
     # hedge before
     approx, hstart = _hedge_before(text, start)
@@ -683,11 +691,11 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     if is_digit and _PARTITIVE_BEFORE.search(before):
         # "75 médailles, dont 19 en or": the set counted before, else the noun after ("including 3 rules").
         return _finish(text, qstart, end, value, PARTITIVE + (count_unit or ""), "count", approx)
-    if count_unit is None and scale == 1.0 and not is_digit and not re.fullmatch(_DOZENS, low_token):
+    if count_unit is None and scale == 1.0 and not is_digit and not _DOZEN_WORD.fullmatch(low_token):
         return None
     if count_unit is None and scale == 1.0 and is_digit:
         return None  # a bare number with nothing counted is a label, not a claim
-    if re.match(rf"^\s*(?:(?:{_OF})\s*)?(?:{_DOZENS})", after, re.I):
+    if _DOZEN_NEXT.match(after):
         return None
     return _finish(text, qstart, end, value, count_unit, "count", approx)
 

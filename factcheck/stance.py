@@ -24,6 +24,7 @@ from factcheck import places
 from factcheck.claims import (
     LOCATED,
     STOPWORDS,
+    THE,
     VERB_HINT,
     find_entities,
     focus_clauses,
@@ -60,6 +61,9 @@ _PAST_ENDINGS = langdata.pattern("past_endings")
 _CLAUSE_LINKS = langdata.pattern("clause_links")
 _LIST_LINKS = langdata.pattern("list_links")
 _CLAUSE = re.compile(rf"[;:—–]|,\s|\s(?:{_CLAUSE_LINKS})\s", re.I)
+_CLAUSE_CUT = re.compile(rf";|\s(?:{_CLAUSE_LINKS})\s", re.I)
+_LIST_GAP = re.compile(rf"\s*(?:,|,?\s*(?:{_LIST_LINKS}))\s*", re.I)
+"""What may stand between two names of one list: a comma, "and", "ainsi que"."""
 
 
 def normalise_name(name: str) -> str:
@@ -102,7 +106,7 @@ def lead_in(sentence: str, span: tuple[int, int], reach: int = 120) -> str:
     """The words leading up to a number, back to the previous coordinated clause: where its tense lives."""
     window = sentence[max(0, span[0] - reach) : span[1]]
     cut = max(
-        (m.end() for m in re.finditer(rf";|\s(?:{_CLAUSE_LINKS})\s", window[: span[0]], re.I)), default=0
+        (m.end() for m in _CLAUSE_CUT.finditer(window[: span[0]])), default=0
     )
     return window[cut:]
 
@@ -845,7 +849,7 @@ def listed_names(text: str, entities: Sequence[str]) -> list[str]:
         run, pos = [names[start]], text.find(names[start]) + len(names[start])
         for name in names[start + 1 :]:
             at = text.find(name, pos)
-            if at < 0 or not re.fullmatch(rf"\s*(?:,|,?\s*(?:{_LIST_LINKS}))\s*", text[pos:at], re.I):
+            if at < 0 or not _LIST_GAP.fullmatch(text[pos:at]):
                 break
             run.append(name)
             pos = at + len(name)
@@ -1104,7 +1108,7 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # "xAI and NVIDIA completed it in 122 days": a name joined to the claim's shares its figure.
     if len(names) >= 2 and any(w in normalise_name(names[-2]) for w in wanted):
         between = before[before.rfind(names[-2]) + len(names[-2]) : before.rfind(names[-1])]
-        if re.fullmatch(rf"\s*(?:,|{_LIST_LINKS}|{langdata.pattern('partner_words')})\s*", between, re.I):
+        if _JOINED.fullmatch(between):
             return False
     return True
 
@@ -1116,9 +1120,10 @@ def _figure_is_context(claim: Claim, key: Quantity) -> bool:
     return bool(verb) and at >= 0 and at + len(key.text) <= verb.start() and bool(predicate_terms(claim))
 
 
-_THE = rf"(?:{langdata.pattern('definite_articles')})(?:\s+|(?<=['’]))"
 _OF = langdata.pattern("fraction_links")
-_BY = re.compile(rf"\b(?:{langdata.pattern('agent_words')})\s+(?:{_THE})?", re.I)
+_BY = re.compile(rf"\b(?:{langdata.pattern('agent_words')})\s+(?:{THE})?", re.I)
+_JOINED = re.compile(rf"\s*(?:,|{_LIST_LINKS}|{langdata.pattern('partner_words')})\s*", re.I)
+"""What joins two names that share one figure: "xAI and NVIDIA", "xAI avec NVIDIA"."""
 
 
 def _doer(text: str, names: Sequence[str], event: set[str], role: str | None = None) -> tuple[str, str] | None:
@@ -1206,7 +1211,7 @@ def _possessions(entity: str, text: str) -> list[tuple[str, str]]:
     """The one or two words entity owns in text, after "X's" or before "of X" / "de X"."""
     e = re.escape(entity)
     return re.findall(rf"{e}['’]s?\s+([\w-]+)(?:\s+([\w-]+))?", text) + re.findall(
-        rf"([\w-]+)\s+(?:{_OF})\s*(?:{_THE})?{e}()", text
+        rf"([\w-]+)\s+(?:{_OF})\s*(?:{THE})?{e}()", text
     )
 
 
