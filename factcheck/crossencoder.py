@@ -446,10 +446,19 @@ class Calibration:
         return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
 
     def decide(self, probabilities: np.ndarray) -> list[tuple[Stance, float]]:
-        """The label with the best log-probability plus prior; a side only at `threshold` or more."""
+        """The more probable side, taken when its log-probability plus prior beats neutral's and it
+        reaches `threshold`; else neutral.
+
+        The priors decide whether to take a side, never which: a prior against "supports" used
+        to turn a sentence read as agreeing (supports 0.53, refutes 0.34) into a refutation.
+        """
         out = []
+        neutral = LABELS.index(Stance.NEUTRAL)
+        sides = [k for k in range(len(LABELS)) if k != neutral]
         for p in probabilities:
-            i = int(np.argmax(np.log(np.clip(p, 1e-9, 1.0)) + np.asarray(self.bias)))
+            score = np.log(np.clip(p, 1e-9, 1.0)) + np.asarray(self.bias)
+            side = max(sides, key=lambda k: p[k])
+            i = side if score[side] > score[neutral] else neutral
             if LABELS[i] is not Stance.NEUTRAL and p[i] < self.threshold:
                 i = LABELS.index(Stance.NEUTRAL)
             out.append((LABELS[i], float(p[i])))

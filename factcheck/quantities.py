@@ -341,7 +341,11 @@ def _dates(text: str, lang: str, ref: date | None) -> list[Quantity]:
 
 def _counted_not_dated(text: str, m: re.Match, lang: str, old: bool) -> bool:
     """Whether a bare year-shaped number counts something: "plus de 2000 personnes", "1500 people"
-    (a year before 1900 needs no hedge to be read as a count)."""
+    (a year before 1900 needs no hedge to be read as a count). After "a" or "un" it is a year:
+    "an 1851 federal statute" counts no statutes."""
+    word = re.search(r"([^\W\d_]+)\s+$", text[: m.start()])
+    if word and word.group(1).lower() in _ONES:
+        return False
     hedged = _hedge_before(text, m.start())[0] is not None
     return (hedged or old) and _count_unit(text[m.end() :], lang) is not None
 

@@ -232,7 +232,7 @@ class ComparatorStance:
         if not key:
             return None
         lang = passage.language or claim.lang
-        figures = [figures_in(sentence, lang, passage.published) for sentence in sentences]
+        figures = carry_currency([figures_in(sentence, lang, passage.published) for sentence in sentences])
         same = lang == claim.lang
         reading = self._compare(claim, key, figures, sentences, sims, same)
         if (
@@ -885,8 +885,39 @@ def states_a_comparable_figure(claim: Claim, passage: Passage) -> bool:
     key = [q for q in claim.quantities if q.kind == claim.kind and not is_deictic(q)]
     if not key:
         return False
-    found = _passage_figures(passage.text, passage.language or claim.lang, passage.published)
+    found = carry_currency([_passage_figures(passage.text, passage.language or claim.lang, passage.published)])[0]
     return any(comparable(q, f) for q in key for f in found)
+
+
+def carry_currency(groups: Sequence[Sequence[Quantity]]) -> list[list[Quantity]]:
+    """The figures of consecutive sentences, a bare amount in the currency last named before it.
+
+    Reports name the currency once and then drop it ("6,8 milliards d'euros ... le comité
+    disposerait de 3,8 milliards"); read alone, the second is a count of nothing.
+    """
+    currency: str | None = None
+    out: list[list[Quantity]] = []
+    for group in groups:
+        kept = []
+        for q in group:
+            if q.kind == "money":
+                currency = q.unit
+            elif currency and _bare_amount(q):
+                q = replace(q, kind="money", unit=currency)
+            kept.append(q)
+        out.append(kept)
+    return out
+
+
+def _bare_amount(q: Quantity) -> bool:
+    """A count of no noun written with a scale word ("3,8 milliards", "1.5 billion")."""
+    return (
+        q.kind == "count"
+        and q.unit is None
+        and isinstance(q.value, int | float)
+        and q.value >= 1e6
+        and bool(re.search(r"[^\W\d_]", q.text))
+    )
 
 
 def figures_in(sentence: str, lang: str, published: date | None) -> list[Quantity]:

@@ -83,6 +83,21 @@ def test_calibration_scales_then_calls_a_side_only_above_its_threshold():
 
 
 @pytest.mark.unit
+def test_a_prior_against_one_side_falls_back_to_neutral_never_to_the_other_side():
+    cal = Calibration(bias=(-0.5, 0.0, 0.0))  # supports, refutes, neutral
+    p = np.array([[0.53, 0.34, 0.13], [0.40, 0.10, 0.50], [0.70, 0.20, 0.10], [0.05, 0.60, 0.35]])
+    assert [stance for stance, _ in cal.decide(p)] == [
+        Stance.SUPPORTS,  # log 0.53 - 0.5 still beats neutral; refutes (0.34) is never chosen over it
+        Stance.NEUTRAL,
+        Stance.SUPPORTS,
+        Stance.REFUTES,
+    ]
+    leaning = np.array([[0.45, 0.40, 0.15]])
+    assert cal.decide(leaning)[0][0] is Stance.SUPPORTS
+    assert Calibration(bias=(-1.5, 0.0, 0.0)).decide(leaning)[0][0] is Stance.NEUTRAL  # not REFUTES
+
+
+@pytest.mark.unit
 def test_contrastive_edits_change_what_the_evidence_states():
     rng = random.Random(0)
     claim, evidence = "The bridge is 450 m long.", "Opened in 2019, the new bridge is 450 m long."
@@ -123,7 +138,8 @@ def test_sibling_pairs_are_two_facts_of_one_report_never_from_scored_corpora():
 
     from factcheck.lab.train_crossencoder import SIBLING_CORPORA, sibling_pairs
 
-    assert not any(name in folder for folder in SIBLING_CORPORA for name in ("jwst", "keybridge", "iter", "millau"))
+    held = ("jwst", "keybridge", "iter", "millau", "gotthard")
+    assert not any(name in folder for folder in SIBLING_CORPORA for name in held)
     made = sibling_pairs(random.Random(3))
     assert len(made) > 300
     assert {part for part, *_ in made} == {"train", "dev", "test"}

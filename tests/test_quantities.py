@@ -130,6 +130,9 @@ def test_a_fraction_of_a_scale_word_is_a_count_not_a_share():
         ("Plus de 2000 personnes ont manifesté.", "fr", "count", 2000),
         ("About 1950 delegates attended.", "en", "count", 1950),
         ("In 2000 the plant closed.", "en", "date", "2000"),
+        # After "a" or "un" a year-shaped number is a year: "an 1851 statute" counts no statutes.
+        ("The request rests on an 1851 federal statute.", "en", "date", "1851"),
+        ("A 1977 law set the limit.", "en", "date", "1977"),
     ],
 )
 def test_years_and_year_shaped_counts(text, lang, kind, value):

@@ -50,6 +50,15 @@ def test_comparator_semantics(claim, evidence, lang, expected):
     assert read(claim, evidence, lang)[0] == expected
 
 
+def test_a_bare_amount_is_in_the_currency_the_report_named_before_it():
+    report = "The whole bid was priced at 6.8 billion euros. The committee itself would have 3.8 billion."
+    assert read("The committee's budget was 3.8 billion euros.", report)[0] == "supports"
+    assert read("The committee's budget was 5.5 billion euros.", report)[0] == "refutes"
+    # With no currency named before it, a bare amount stays a count of nothing and says nothing of money.
+    alone = "The committee would have 3.8 billion."
+    assert read("The committee's budget was 3.8 billion euros.", alone)[0] == "neutral"
+
+
 def test_a_wrong_secondary_figure_is_named_in_the_reason():
     stance, reason = read("The 150 MW could power 10,000 homes.", "The 150 MW could power 100,000 homes.")
     assert stance == "refutes" and "150 MW" in reason and "100,000" in reason
