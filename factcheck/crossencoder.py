@@ -458,9 +458,7 @@ class Calibration:
         for p in probabilities:
             score = np.log(np.clip(p, 1e-9, 1.0)) + np.asarray(self.bias)
             side = max(sides, key=lambda k: p[k])
-            i = side if score[side] > score[neutral] else neutral
-            if LABELS[i] is not Stance.NEUTRAL and p[i] < self.threshold:
-                i = LABELS.index(Stance.NEUTRAL)
+            i = side if score[side] > score[neutral] and p[side] >= self.threshold else neutral
             out.append((LABELS[i], float(p[i])))
         return out
 
