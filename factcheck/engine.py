@@ -25,7 +25,7 @@ from factcheck.claims import split_sentences
 from factcheck.crossencoder import LABELS, CrossEncoderJudge
 from factcheck.embeddings import EmbeddingSimilarity, embedding_similarity, get_embedder
 from factcheck.errors import ConfigError
-from factcheck.stance import ComparatorStance, focus, is_deictic
+from factcheck.stance import ComparatorStance, focus, is_deictic, names_subject
 from factcheck.stance_model import DEFAULT_MODEL_DIR, StanceModel, pair_features
 from factcheck.types import Claim, Evidence, Passage, Stance
 
@@ -134,10 +134,17 @@ class StanceReader:
             if sims[best] < self.topical:
                 out.append(replace(neutral, reason="not about the claim"))
                 continue
+            if not names_subject(claim, sentences[best]):
+                out.append(replace(neutral, reason="on the topic, but it does not name the claim's subject"))
+                continue
             out.append(None)
             pending.append((i, claim, sentences[best], passage.language or claim.lang, neutral))
         readings = self._read_many([(claim, sentence, lang) for _, claim, sentence, lang, _ in pending])
-        for (i, _, _, _, neutral), (stance, probability, rationale, judge) in zip(pending, readings, strict=True):
+        for (i, claim, sentence, lang, neutral), (stance, probability, rationale, judge) in zip(
+            pending, readings, strict=True
+        ):
+            if stance is Stance.REFUTES and not self.comparator.states_event(claim, sentence, lang == claim.lang):
+                stance, rationale = Stance.NEUTRAL, f"{rationale}, but the sentence tells of another event"
             if stance is Stance.NEUTRAL:
                 out[i] = replace(neutral, reason=rationale, judge=judge)
             else:

@@ -488,6 +488,16 @@ class ComparatorStance:
         owned = _owned_words(window, names)
         return not owned or self._meets(wanted, " ".join(owned), same_language)
 
+    def states_event(self, claim: Claim, sentence: str, same_language: bool) -> bool:
+        """Whether sentence holds one of the claim's event words (true of a claim with none).
+
+        Another event of the same subject neither contradicts nor bears out the claim; a
+        paraphrase of the same event ("put together" for "built") may hold none of its words,
+        so only a learned reader's contradiction is held to this.
+        """
+        event = event_words(claim)
+        return not event or self._meets(event, sentence, same_language)
+
     def _meets(self, wanted: frozenset[str], text: str, same_language: bool) -> bool:
         """Whether text holds one of the wanted words.
 
@@ -641,10 +651,13 @@ class ComparatorStance:
         same_language = (passage.language or claim.lang) == claim.lang
         negated, planned = bool(NEGATION.search(claim.text)), is_plan(claim.text)
         claimed = [e for e in claim.entities if is_place(e)]
+        known = known_names(passage.text)
         for i in self._about(sims):
             sentence = sentences[i]
             named = sum(n in normalise_name(sentence) for n in names)
-            if not named or bool(NEGATION.search(sentence)) != negated or is_plan(sentence) != planned:
+            if not about_subject(claim, sentence, known) or bool(NEGATION.search(sentence)) != negated:
+                continue
+            if is_plan(sentence) != planned:
                 continue
             if claimed:
                 fits = [places.compatible(p, t) for p in claimed for t in _places_in(sentence)]
@@ -1142,6 +1155,42 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
         if _JOINED.fullmatch(between):
             return False
     return True
+
+
+def names_subject(claim: Claim, sentence: str) -> bool:
+    """Whether sentence names one of the claim's names (true of a claim without names).
+
+    A learned reader's verdict counts only on such a sentence: the cross-encoder reads a
+    sentence on the same topic but about another thing as a contradiction ("the steel truss
+    bridge opened in 1977" against "the Key Bridge carried Interstate 95"). Asking for every
+    name, or for no stand-in (`about_subject`), lost more true contradictions on the
+    development sets than it saved false ones.
+    """
+    names = _names(claim.text)
+    return not names or any(n in normalise_name(sentence) for n in names)
+
+
+def about_subject(claim: Claim, sentence: str, known: set[str] | None = None) -> bool:
+    """Whether sentence is about what the claim is about: it names one of the claim's names,
+    and where it leaves one out, names nobody in its place (true of a claim without names).
+
+    "Jensen Huang praised the Cortex build" names Huang but puts Cortex where the claim has
+    Colossus: it is about another thing. `known` is what the passage capitalises mid-sentence,
+    so that a capitalised opening word is not taken for a name.
+    """
+    names = _names(claim.text)
+    if not names:
+        return True
+    folded = normalise_name(sentence)
+    named = sum(n in folded for n in names)
+    if not named:
+        return False
+    if named == len(names):
+        return True
+    return not any(
+        not is_place(e) and not _is_unit(e) and not any(n in normalise_name(e) or normalise_name(e) in n for n in names)
+        for e in find_entities(sentence, known)
+    )
 
 
 def _figure_is_context(claim: Claim, key: Quantity) -> bool:

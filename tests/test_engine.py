@@ -105,10 +105,29 @@ class _Judge:
 def test_a_configured_judge_replaces_the_model() -> None:
     claim = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
     judge = _Judge()
-    text = PARAPHRASE
+    text = "Jensen Huang never praised the Colossus build, he said, whatever its speed."
     e = reader(constant_model([0.9, 0.05, 0.05]), judges=[judge]).judge(claim, passage(text))
     assert e.stance is Stance.REFUTES and e.judge == "llm" and e.reason == "the source says otherwise"
     assert judge.seen == [(claim.text, text)]
+
+
+def test_a_learned_reader_only_reads_sentences_naming_the_claims_subject() -> None:
+    claim = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
+    judge = _Judge()
+    text = "Elon Musk praised the speed of the Cortex build, he said."
+    e = reader(constant_model([0.9, 0.05, 0.05]), judges=[judge]).judge(claim, passage(text))
+    assert e.stance is Stance.NEUTRAL and "subject" in e.reason
+    assert judge.seen == []  # not even sent: it costs a forward pass and could only mislead
+
+
+def test_a_learned_contradiction_must_be_about_the_claims_event() -> None:
+    claim = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
+    other_event = "Jensen Huang toured the Colossus site in Memphis with Elon Musk last week."
+    e = reader(constant_model([0.9, 0.05, 0.05]), judges=[_Judge()]).judge(claim, passage(other_event))
+    assert e.stance is Stance.NEUTRAL and "another event" in e.reason
+    # The same reader's agreement with a paraphrase stands: it shares no event word either.
+    agree = reader(constant_model([0.9, 0.05, 0.05])).judge(claim, passage(PARAPHRASE))
+    assert agree.stance is Stance.SUPPORTS
 
 
 def test_labels_order_is_what_the_model_card_promises() -> None:

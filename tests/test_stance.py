@@ -44,6 +44,10 @@ def read(claim: str, evidence: str, lang: str = "en"):
         ("Apple, Google and Microsoft signed the pledge.", "Google and Microsoft signed; Apple declined.", "en", "partly"),  # noqa: E501
         ("Nvidia, Dell and Supermicro signed the pledge.", "Nvidia signed the pledge.", "en", "neutral"),
         ("The cluster has 100,000 GPUs.", "The cluster will grow to 200,000 GPUs next year.", "en", "neutral"),
+        # A statement without figures: a sentence that leaves out one of the claim's names and puts
+        # another in its place is about another thing; one that only leaves a name out may state it.
+        ("Jensen Huang praised the speed of the Colossus build.", "Jensen Huang praised the speed of the Cortex build.", "en", "neutral"),  # noqa: E501
+        ("Jensen Huang praised the speed of the Colossus build.", "Jensen Huang praised the speed of the build.", "en", "supports"),  # noqa: E501
     ],
 )  # fmt: skip
 def test_comparator_semantics(claim, evidence, lang, expected):
