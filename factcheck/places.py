@@ -88,6 +88,11 @@ def is_place(name: str) -> bool:
     return any(p.kind != "city" or p.population >= PROMINENT_POPULATION for p in lookup(name))
 
 
+def is_country(name: str) -> bool:
+    """Whether a name stands for a country: in a sports or economic story, a subject in its own right."""
+    return is_place(name) and any(p.kind == "country" for p in lookup(name))
+
+
 def within(inner: Place, outer: Place) -> bool:
     """Whether inner lies inside outer (a city in its state or country, a state in its country)."""
     if inner == outer:

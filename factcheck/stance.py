@@ -1128,7 +1128,7 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     is left to the other checks, its name may be the doer of the claim's thing, unless the
     sentence contrasts two subjects ("unlike", "tandis que", "Hubble, lui, ...").
     """
-    wanted = _names(claim.text)
+    wanted = _names(claim.text) | _countries(claim.text)
     if not wanted:
         return False
     if not any(w in passage_names for w in wanted) and not _CONTRAST.search(before):
@@ -1140,7 +1140,11 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # clause's names are not whose figure it is. (A parenthesis often renames the subject:
     # "la chambre de commerce (Greater Memphis Chamber)".)
     before = _ASIDE.sub(" ", before)
-    names = [e for e in find_entities(before, None if contrasted else known) if not is_place(e) and not _is_unit(e)]
+    names = [
+        e
+        for e in find_entities(before, None if contrasted else known)
+        if (not is_place(e) or places.is_country(re.sub(r"['’]s$", "", e))) and not _is_unit(e)
+    ]
     if not names:
         return False
     nearest = normalise_name(re.sub(r"['’]s$", "", names[-1]))
@@ -1149,8 +1153,9 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # "the National Transportation Safety Board" is the claim's "NTSB", and the other way round.
     if initials(names[-1]) in wanted or nearest in _acronyms(claim.text):
         return False
-    # "xAI and NVIDIA completed it in 122 days": a name joined to the claim's shares its figure.
-    if len(names) >= 2 and any(w in normalise_name(names[-2]) for w in wanted):
+    # "xAI and NVIDIA completed it in 122 days": a name joined to the claim's shares its figure
+    # ("Unlike France, Japan won 45" sets them apart).
+    if not contrasted and len(names) >= 2 and any(w in normalise_name(names[-2]) for w in wanted):
         between = before[before.rfind(names[-2]) + len(names[-2]) : before.rfind(names[-1])]
         if _JOINED.fullmatch(between):
             return False
@@ -1190,6 +1195,14 @@ def about_subject(claim: Claim, sentence: str, known: set[str] | None = None) ->
     return not any(
         not is_place(e) and not _is_unit(e) and not any(n in normalise_name(e) or normalise_name(e) in n for n in names)
         for e in find_entities(sentence, known)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _countries(text: str) -> frozenset[str]:
+    """The countries text names ("France's 64 medals"): whose figure it is, in a story about countries."""
+    return frozenset(
+        normalise_name(c) for e in find_entities(text) if places.is_country(c := re.sub(r"['’]s$", "", e))
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 from factcheck import lang
 from factcheck.claims import detect_language, make_claim
 from factcheck.errors import InputError
-from factcheck.places import compatible, is_place
+from factcheck.places import compatible, is_country, is_place
 from factcheck.quantities import compare, parse_quantities
 from factcheck.stance import ComparatorStance
 from factcheck.types import Passage
@@ -134,6 +134,8 @@ def test_places_come_from_the_gazetteer():
     assert compatible("Memphis", "Tennessee") is True
     assert compatible("Genève", "Geneva") is True
     assert compatible("Geneva", "Vienna") is False
+    assert is_country("Japan") and is_country("France") and is_country("Allemagne")
+    assert not is_country("Geneva") and not is_country("Tennessee") and not is_country("Dell")
 
 
 def _on_topic(query, texts):

@@ -48,6 +48,10 @@ def read(claim: str, evidence: str, lang: str = "en"):
         # another in its place is about another thing; one that only leaves a name out may state it.
         ("Jensen Huang praised the speed of the Colossus build.", "Jensen Huang praised the speed of the Cortex build.", "en", "neutral"),  # noqa: E501
         ("Jensen Huang praised the speed of the Colossus build.", "Jensen Huang praised the speed of the build.", "en", "supports"),  # noqa: E501
+        # A country is a subject in its own right: another country's figure is not the claim's.
+        ("France won 64 medals at the Games.", "At the Games France was strong, and Japan won 45 medals.", "en", "neutral"),  # noqa: E501
+        ("France won 64 medals at the Games.", "Unlike France, Japan won 45 medals at the Games.", "en", "neutral"),
+        ("France won 64 medals at the Games.", "France finished the Games with 45 medals.", "en", "refutes"),
     ],
 )  # fmt: skip
 def test_comparator_semantics(claim, evidence, lang, expected):
