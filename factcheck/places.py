@@ -4,7 +4,8 @@ A claim "held in Geneva" is refuted by a passage saying the same event was "held
 Vienna" only if both names are places and neither lies within the other: "Memphis" and
 "Tennessee" are the same answer at two scales. The gazetteer gives countries, US states
 and the cities of more than 15,000 people, with other-language names ("Genève",
-"Londres") for the larger ones.
+"Londres") for the larger ones; Babel's CLDR tables give the countries' names in each
+language factcheck reads ("Allemagne").
 """
 
 from __future__ import annotations
@@ -50,9 +51,17 @@ def _index() -> dict[str, tuple[Place, ...]]:
             if place not in entries:
                 entries.append(place)
 
+    # Country names in every language factcheck reads ("Allemagne", "États-Unis") come from the
+    # CLDR tables that Babel keeps; the gazetteer has English names only.
+    from babel import Locale
+
+    territories = [Locale.parse(code).territories for code in langdata.available()]
     for country in gc.get_countries().values():
         place = Place(country["name"], "country", country["iso"], population=int(country.get("population") or 0))
         add(country["name"], place)
+        for names in territories:
+            if country["iso"] in names:
+                add(names[country["iso"]], place)
     for code, state in gc.get_us_states().items():
         add(state["name"], Place(state["name"], "admin", "US", code, population=0))
     for city in gc.get_cities().values():
