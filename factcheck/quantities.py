@@ -795,12 +795,35 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
             continue
         if q.kind == "duration" and result and _rate(text, result[-1], q):
             continue  # "€75 million a year": the year is what the money is per, not a duration
+        if _duration_part(text, result[-1] if result else None, q):
+            # "three hours and 54 minutes" is one duration, not two figures of which one is "three hours".
+            first = result.pop()
+            q = replace(
+                first, value=float(first.value) + float(q.value), text=text[first.span[0] : q.span[1]],
+                span=(first.span[0], q.span[1]),
+            )
         if q.unit and q.unit.startswith(PARTITIVE):
             # The set is the last thing counted before it, or unnamed here ("cars ..., 847,158 of them").
             counted = [p for p in result if p.kind == "count" and p.unit]
             q = replace(q, unit=counted[-1].unit if counted else q.unit.removeprefix(PARTITIVE) or None)
         result.append(q)
     return result
+
+
+_PART_LINK = re.compile(rf"\s*(?:,|(?:,\s*)?(?:{langdata.pattern('list_links')}))?\s*", re.I)
+
+
+def _duration_part(text: str, previous: Quantity | None, q: Quantity) -> bool:
+    """Whether q is the smaller part of a compound duration that starts with previous ("3 hours, 20 minutes")."""
+    return (
+        previous is not None
+        and previous.kind == q.kind == "duration"
+        and q.approx is None
+        and previous.approx in (None, "about")
+        and previous.upper is None
+        and 0 < float(q.value) < float(previous.value)
+        and bool(_PART_LINK.fullmatch(text[previous.span[1] : q.span[0]]))
+    )
 
 
 def _rate(text: str, previous: Quantity, q: Quantity) -> bool:

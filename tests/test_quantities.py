@@ -314,3 +314,28 @@ def test_a_rate_is_not_a_duration():
     assert [q.kind for q in parse_quantities("It would bring in €75 million a year.", "en")] == ["money"]
     assert [q.kind for q in parse_quantities("The works lasted a year.", "en")] == ["duration"]
     assert [q.kind for q in parse_quantities("In 2023 a year of talks began.", "en")] == ["date", "duration"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "minutes"),
+    [
+        ("It landed three hours and 54 minutes later.", "en", 234),
+        ("Le vol a duré 3 heures 54 minutes.", "fr", 234),
+        ("The trip took 1 hour, 20 minutes.", "en", 80),
+        ("Everyone was out in 78 seconds.", "en", 1.3),
+        ("Tous étaient sortis en 78 secondes.", "fr", 1.3),
+    ],
+)
+def test_a_compound_duration_is_one_figure_and_seconds_are_durations(text, lang, minutes):
+    (q,) = parse_quantities(text, lang)
+    assert q.kind == "duration" and q.value * 1440 == pytest.approx(minutes)
+
+
+def test_the_ends_of_a_range_of_durations_are_not_summed():
+    (q,) = parse_quantities("It takes between 2 and 3 hours.", "en")
+    assert (q.approx, q.value * 24, q.upper * 24) == ("range", pytest.approx(2), pytest.approx(3))
+
+
+def test_travellers_are_people():
+    assert comparable(parse_quantities("416 passengers", "en")[0], parse_quantities("555 people", "en")[0])
+    assert comparable(parse_quantities("555 voyageurs", "fr")[0], parse_quantities("555 passengers", "en")[0])

@@ -122,6 +122,8 @@ DATA = LangData(
     },
     weekdays={"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6},
     durations={
+        "seconde": 1 / 86400,
+        "secondes": 1 / 86400,
         "minute": 1 / 1440,
         "minutes": 1 / 1440,
         "heure": 1 / 24,
@@ -252,6 +254,9 @@ DATA = LangData(
                 "emploi",
                 "poste",
                 "membre",
+                "passager",
+                "voyageur",
+                "occupant",
             ],
             "person",
         ),
