@@ -34,8 +34,35 @@ MONTH_DAYS = 30.44
 YEAR_DAYS = 365.25
 
 _DURATION = langdata.union("durations")
-_CURRENCY_WORD = langdata.union("currency_words")
-_CURRENCY_SIGN = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+def _world_currencies() -> tuple[dict[str, str], dict[str, str]]:
+    """(signs, names) of the world's currencies in each language factcheck reads, from Babel's CLDR
+    tables: "A$" and "$AU" are Australian dollars, and so are "dollars australiens"."""
+    from babel import Locale
+    from babel.numbers import get_currency_name
+
+    signs: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for code in langdata.available():
+        locale = Locale.parse(code)
+        for iso, symbol in locale.currency_symbols.items():
+            if not symbol.isalpha():
+                signs.setdefault(symbol.lower(), iso)
+        for iso in locale.currencies:
+            for count in (1, 2):
+                name = get_currency_name(iso, count=count, locale=locale).lower()
+                if all(c.isalpha() or c in " -'’" for c in name):
+                    names.setdefault(name, iso)
+    return signs, names
+
+
+_WORLD_SIGNS, _WORLD_NAMES = _world_currencies()
+_CURRENCY_WORD = {**_WORLD_NAMES, **langdata.union("currency_words")}
+_CURRENCY_SIGN = {**_WORLD_SIGNS, "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SIGNS = langdata.alternation(_CURRENCY_SIGN)
+_SIGN_BEFORE = re.compile(rf"(?:(?<![^\W\d_])({_SIGNS})|(\$|€|£|¥))\s*$", re.I)
+"""A sign before a number; one glued to letters it does not know ("C$") is read by its last symbol."""
 _SCALED_CURRENCY_WORD = langdata.union("scaled_currency_words")
 
 _OF = langdata.pattern("fraction_links")
@@ -47,7 +74,7 @@ def _currency_after(words: Iterable[str]) -> re.Pattern[str]:
     """A currency written after a number, spaced or in a compound ("3 milliards d'euros", "a
     1.4 billion-euro programme"), from the currency words of every language."""
     alternation = langdata.alternation(words)
-    return re.compile(rf"^(?:\s*|-)(?:M\$|\$|€|£|(?:(?:{_OF})\s*)?(?:{alternation})\b|USD\b|EUR\b|GBP\b)", re.I)
+    return re.compile(rf"^(?:\s*|-)(?:M\$|{_SIGNS}|(?:(?:{_OF})\s*)?(?:{alternation})\b|USD\b|EUR\b|GBP\b)", re.I)
 
 
 _CURRENCY_AFTER = _currency_after(_CURRENCY_WORD)
@@ -595,10 +622,10 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     approx, hstart = _hedge_before(text, start)
     qstart = hstart if approx else start
     # money: sign before
-    sign = re.search(r"(US\$|\$|€|£)\s*$", before)
+    sign = _SIGN_BEFORE.search(before)
     currency = None
     if sign:
-        currency = _CURRENCY_SIGN[sign.group(1).lower()]
+        currency = _CURRENCY_SIGN[(sign.group(1) or sign.group(2)).lower()]
         qstart = min(qstart, sign.start()) if not approx else qstart
         if not approx:
             approx, hstart = _hedge_before(text, sign.start())

@@ -339,3 +339,24 @@ def test_the_ends_of_a_range_of_durations_are_not_summed():
 def test_travellers_are_people():
     assert comparable(parse_quantities("416 passengers", "en")[0], parse_quantities("555 people", "en")[0])
     assert comparable(parse_quantities("555 voyageurs", "fr")[0], parse_quantities("555 passengers", "en")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "currency"),
+    [
+        ("Rolls-Royce agreed to pay A$95 million.", "en", "AUD"),
+        ("It cost 139 millions de dollars australiens.", "fr", "AUD"),
+        ("The deal was worth 95 million Australian dollars.", "en", "AUD"),
+        ("A HK$3 billion plan.", "en", "HKD"),
+        ("Une amende de 10 millions de francs suisses.", "fr", "CHF"),
+        ("It raised US$95 million.", "en", "USD"),
+        ("A $5 fee.", "en", "USD"),
+    ],
+)
+def test_currencies_of_the_world_come_from_cldr(text, lang, currency):
+    (q,) = parse_quantities(text, lang)
+    assert (q.kind, q.unit) == ("money", currency)
+
+
+def test_australian_and_us_dollars_do_not_compare():
+    assert not comparable(parse_quantities("A$95 million", "en")[0], parse_quantities("$95 million", "en")[0])
