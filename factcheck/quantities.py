@@ -1094,6 +1094,8 @@ def format_quantity(q: Quantity) -> str:
             if n >= 1 and abs(n - round(n)) < 0.02 and size > 1:
                 r = round(n)
                 return f"{hedge}{r} {name}{'s' if r != 1 else ''} (about {round(days):,} days)"
+        if days * 1440 < 2:
+            return f"{hedge}{_num(round(days * 86400))} seconds"
         if days < 1:
             return f"{hedge}{_num(round(days * 1440))} minutes"
         return f"{hedge}{_num(round(days, 1))}{upper} day{'s' if days != 1 else ''}"

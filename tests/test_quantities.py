@@ -188,6 +188,8 @@ def test_format_quantity():
     assert format_quantity(Q(1_000_000, approx="more than")) == "more than 1,000,000 gpus"
     assert format_quantity(Q(35e6, "money", "USD")) == "$35 million"
     assert format_quantity(Q("2024-12", "date", "date")) == "December 2024"
+    assert format_quantity(parse_quantities("in 78 seconds", "en")[0]) == "78 seconds"
+    assert format_quantity(parse_quantities("3 hours and 54 minutes", "en")[0]) == "234 minutes"
 
 
 # --- properties ------------------------------------------------------------------------
