@@ -90,6 +90,7 @@ _HALVES = frozenset(w for w, v in _SPECIAL_NUMBERS.items() if v == 0.5)
 _DOZENS = langdata.alternation(w for w, v in _SPECIAL_NUMBERS.items() if v == 12)
 _ARTICLE_UNITS = langdata.pattern("article_units")
 _DECADES = langdata.alternation(w for w, v in langdata.union("durations").items() if round(v) == round(10 * YEAR_DAYS))
+_AND_A_HALF = re.compile(rf"^\s*(?:{langdata.pattern('and_a_half')})\b", re.I)
 _HALF_OF = re.compile(rf"^\s*(?:{langdata.alternation(_ONES)})\s+({_SCALE_WORDS}|{_DOZENS})\b", re.I)
 """What follows "half" in "half a million", "half a dozen"."""
 _OF_DOZEN = re.compile(rf"^\s+(?:{_OF})\s*(?:{_DOZENS})")
@@ -566,6 +567,10 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     before = text[:start]
     low_token = token.lower().strip()
     article_only = low_token in _ONES or low_token in _HALVES
+    if half := _AND_A_HALF.match(after):  # "two and a half years", "one and a half million"
+        value += 0.5
+        end += half.end()
+        after = text[end:]
     # scale: million, milliard, k, M, bn
     scale = 1.0
     m = re.match(
@@ -581,6 +586,10 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
             scale = _SCALE[s.lower()]
             end += m.end()
             after = text[end:]
+            if half := _AND_A_HALF.match(after):  # "un million et demi"
+                value += 0.5
+                end += half.end()
+                after = text[end:]
     if low_token in _HALVES and (half_of := _HALF_OF.match(after)):  # "half a million"
         scale = _SCALE.get(half_of.group(1).lower(), 12)
         end += half_of.end()
@@ -662,6 +671,9 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     if unit:
         kind, unit_name, factor, length, offset = unit
         new_end = end + length
+        if half := _AND_A_HALF.match(text[new_end:]):  # "un an et demi", "a year and a half"
+            value += 0.5 * scale
+            new_end += half.end()
         approx2 = approx
         post = _POST_HEDGE.match(text[new_end:])
         if post and approx2 is None:

@@ -362,3 +362,19 @@ def test_currencies_of_the_world_come_from_cldr(text, lang, currency):
 
 def test_australian_and_us_dollars_do_not_compare():
     assert not comparable(parse_quantities("A$95 million", "en")[0], parse_quantities("$95 million", "en")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("Le premier avion a été livré avec un an et demi de retard.", "fr", 1.5 * 365.25),
+        ("The first jet came a year and a half late.", "en", 1.5 * 365.25),
+        ("The works took two and a half years.", "en", 2.5 * 365.25),
+        ("Les travaux ont duré deux ans et demi.", "fr", 2.5 * 365.25),
+        ("Un million et demi de visiteurs sont venus.", "fr", 1_500_000),
+        ("One and a half million people came.", "en", 1_500_000),
+    ],
+)
+def test_and_a_half_adds_half_a_unit(text, lang, value):
+    (q,) = parse_quantities(text, lang)
+    assert q.value == pytest.approx(value)

@@ -126,6 +126,8 @@ class LangData:
     """Pattern of verbs of increase ("rose", "a augmenté")."""
     range_links: str
     """Pattern of words joining the two ends of a range ("to", "à")."""
+    and_a_half: str
+    """Pattern adding half a unit to the number or unit before it ("two and a half years", "un an et demi")."""
     partitive_after: str
     """What follows a number that counts part of a set named before it: "19 of them", "19 d'entre eux"."""
     partitive_before: str

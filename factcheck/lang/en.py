@@ -581,6 +581,7 @@ DATA = LangData(
     deictic_dates=r"today|now|currently",
     rise=r"rose|risen|rise|grew|grown|increased|up|jumped|climbed",
     range_links=r"to|until|through|and",
+    and_a_half=r"and a half",
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
     offset_words=r"after|before|later|earlier|ago",

@@ -445,6 +445,7 @@ DATA = LangData(
     deictic_dates=r"aujourd['’]hui|actuellement|désormais|à présent",
     rise=r"hausse|augmenté|progressé|bondi",
     range_links=r"à|au|et|jusqu['’]en|jusqu['’]à",
+    and_a_half=r"et demie?",
     partitive_after=r"d['’]entre (?:eux|elles)",
     partitive_before=r"dont|parmi (?:eux|elles|lesquels|lesquelles)",
     offset_words=r"après|avant|plus tard|plus tôt|auparavant",
