@@ -786,8 +786,9 @@ def _multiplier_words(text: str) -> list[Quantity]:
 
 
 _FRACTION_VALUE = {phrase.lower(): value for phrase, value in langdata.union("fractions").items()}
-_FRACTION_WORDS = langdata.alternation(_FRACTION_VALUE).replace("\\ ", r"\s+")
-_FRACTION_PHRASE = rf"\b(?P<word>{_FRACTION_WORDS})\s+(?:{langdata.pattern('fraction_links')})"
+_FRACTION_WORDS = langdata.alternation(_FRACTION_VALUE).replace("\\ ", r"[\s-]+")
+_FRACTION_PHRASE = rf"\b(?P<word>{_FRACTION_WORDS})\s+(?:{langdata.pattern('fraction_links')}|{langdata.pattern('more_words')}\b)"
+"""A share of something ("two-thirds of voters") or a relative change ("a third more than the 747")."""
 _FRACTION = re.compile(_FRACTION_PHRASE, re.I)
 _FRACTION_OF = re.compile(rf"{_FRACTION_PHRASE}\s*$", re.I)
 """A fraction right before a number: "a quarter of a million" scales the number."""
@@ -796,7 +797,7 @@ _SCALE_NEXT = re.compile(rf"^\s*(?:[^\W\d]+\s+)?(?:{_SCALE_WORDS})\b", re.I)
 
 def _fraction_value(m: re.Match) -> float:
     """The share, in percent, of a _FRACTION or _FRACTION_OF match ("two  thirds" is "two thirds")."""
-    return _FRACTION_VALUE[re.sub(r"\s+", " ", m.group("word").lower())]
+    return _FRACTION_VALUE[re.sub(r"[\s-]+", " ", m.group("word").lower())]
 
 
 def _fractions(text: str) -> list[Quantity]:

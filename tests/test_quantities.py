@@ -378,3 +378,17 @@ def test_australian_and_us_dollars_do_not_compare():
 def test_and_a_half_adds_half_a_unit(text, lang, value):
     (q,) = parse_quantities(text, lang)
     assert q.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "approx"),
+    [
+        ("Almost two-thirds of voters approved it.", "en", 200 / 3, "about"),
+        ("It seats roughly a third more than the 747.", "en", 100 / 3, "about"),
+        ("Il emporte environ un tiers de plus que le 747.", "fr", 100 / 3, "about"),
+        ("Les deux tiers des votants ont dit oui.", "fr", 200 / 3, None),
+    ],
+)
+def test_a_fraction_is_a_share_or_a_relative_change(text, lang, value, approx):
+    (q,) = parse_quantities(text, lang)
+    assert (q.kind, q.value, q.approx) == ("percent", pytest.approx(value), approx)
