@@ -137,6 +137,8 @@ def test_counts_of_nouns_no_table_pairs_are_read_again(evidence, expected):
         ("The crash could have been avoided.", False),
         ("xAI plans to expand Colossus.", True),
         ("Rebuilt to the 19th-century plans of Viollet-le-Duc, the spire is 96 metres tall.", False),  # a drawing
+        ("xAI's planned recycling plant is an $80 million investment.", False),  # names the plant
+        ("xAI planned to spend $80 million on the plant.", True),
     ],
 )
 def test_would_have_looks_back_and_is_no_plan(text, plan):
