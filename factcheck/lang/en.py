@@ -462,7 +462,8 @@ DATA = LangData(
     plan=(
         # "would have" and "could have" look back at what did not happen: no plan.
         # "xAI's planned plant", "the planned line": the word names the thing, it plans no figure.
-        r"will|would(?! have)|plans?(?! of\b)|(?<!'s )(?<!’s )(?<!\bthe )(?<!\ba )planned|planning|aims?|intends?|expects?|expected|going to|"
+        r"will|would(?! have)|plans?(?! of\b)|(?<!'s )(?<!’s )(?<!\bthe )(?<!\ba )planned|planning|"
+        r"aims?|intends?|expects?|expected|going to|"
         r"to (?:expand|grow|double|reach|add)|target|goal|could(?! have)|set to|is to|are to|expansion|doubling|"
         r"double to|due to be|scheduled (?:to|for)|slated (?:to|for)"
     ),
