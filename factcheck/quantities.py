@@ -919,12 +919,18 @@ def unit_class(unit: str | None) -> str | None:
     return _NOUN_CLASS.get(bare, bare)
 
 
+def _variant(a: str, b: str) -> bool:
+    """Whether one model name is a variant of the other ("A350-900" of "A350"; not "A330" of "A380")."""
+    short, long = sorted((a.lower(), b.lower()), key=len)
+    return any(ch.isdigit() for ch in short) and long.startswith(short) and long[len(short) : len(short) + 1] in "- "
+
+
 def comparable(a: Quantity, b: Quantity) -> bool:
     """Same kind, and for counts and money the same thing counted or the same currency."""
     if a.kind != b.kind:
         return False
     if a.kind == "count" and a.unit and b.unit:
-        return unit_class(a.unit) == unit_class(b.unit)
+        return unit_class(a.unit) == unit_class(b.unit) or _variant(a.unit, b.unit)
     if a.kind == "money" and a.unit and b.unit:
         return a.unit == b.unit
     return True

@@ -437,6 +437,8 @@ class ComparatorStance:
             and claimed.kind == found.kind == "count"
             and bool(claimed.unit)
             and bool(found.unit)
+            # "30 A350s" and "234 A380s": a model name with digits is one thing, never a respelling of another.
+            and not any(ch.isdigit() for ch in f"{claimed.unit}{found.unit}")
         )
 
     def _restated(

@@ -128,6 +128,13 @@ def test_counts_of_nouns_no_table_pairs_are_read_again(evidence, expected):
     assert stance == expected and "athletes" in reason
 
 
+def test_a_model_name_is_never_read_as_a_respelling_of_another():
+    # Even a reader sure of itself may not turn "234 A380s" into a count of A350s.
+    claim = "Emirates will buy 30 A350s."
+    assert _read_with(lambda items: [0.9] * len(items), claim, "So far Airbus has delivered 234 A380s.")[0] == "neutral"
+    assert read(claim, "Emirates will buy 30 A350-900s.")[0] == "supports"  # a variant of the model
+
+
 @pytest.mark.parametrize(
     ("text", "plan"),
     [
