@@ -25,7 +25,7 @@ from factcheck.claims import split_sentences
 from factcheck.crossencoder import LABELS, CrossEncoderJudge
 from factcheck.embeddings import EmbeddingSimilarity, embedding_similarity, get_embedder
 from factcheck.errors import ConfigError
-from factcheck.stance import ComparatorStance, focus, is_deictic, names_subject
+from factcheck.stance import ComparatorStance, focus, is_deictic, known_names, names_subject
 from factcheck.stance_model import DEFAULT_MODEL_DIR, StanceModel, pair_features
 from factcheck.types import Claim, Evidence, Passage, Stance
 
@@ -134,7 +134,7 @@ class StanceReader:
             if sims[best] < self.topical:
                 out.append(replace(neutral, reason="not about the claim"))
                 continue
-            if not names_subject(claim, sentences[best]):
+            if not names_subject(claim, sentences[best], known_names(passage.text)):
                 out.append(replace(neutral, reason="on the topic, but it does not name the claim's subject"))
                 continue
             out.append(None)

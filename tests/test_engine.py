@@ -120,6 +120,21 @@ def test_a_learned_reader_only_reads_sentences_naming_the_claims_subject() -> No
     assert judge.seen == []  # not even sent: it costs a forward pass and could only mislead
 
 
+def test_a_claims_capitalised_first_word_is_a_name_only_if_the_source_writes_it_as_one() -> None:
+    # "Small" opens the sentence; no source calls anything "Small", so it is no subject to look for.
+    claim = make_claim("Small increases in average temperature bring many more hot days.", "en")
+    judge = _Judge()
+    text = "A slight rise in the average temperature brings many more hot days, the study found."
+    reader(constant_model([0.9, 0.05, 0.05]), judges=[judge]).judge(claim, passage(text))
+    assert judge.seen
+    # A name the source does write with a capital mid-sentence stays one.
+    claim = make_claim("Cortex was built in record time.", "en")
+    judge = _Judge()
+    text = "The team behind Cortex said so. Another cluster was built in record time, they said."
+    e = reader(constant_model([0.9, 0.05, 0.05]), judges=[judge]).judge(claim, passage(text))
+    assert judge.seen == [] and "subject" in e.reason
+
+
 def test_a_learned_contradiction_must_be_about_the_claims_event() -> None:
     claim = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
     other_event = "Jensen Huang toured the Colossus site in Memphis with Elon Musk last week."
