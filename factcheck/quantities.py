@@ -919,10 +919,15 @@ def unit_class(unit: str | None) -> str | None:
     return _NOUN_CLASS.get(bare, bare)
 
 
+def is_model_name(unit: str | None) -> bool:
+    """Whether a counted noun is a model name ("A350", "737"): a digit in it makes it one thing."""
+    return any(ch.isdigit() for ch in unit or "")
+
+
 def _variant(a: str, b: str) -> bool:
     """Whether one model name is a variant of the other ("A350-900" of "A350"; not "A330" of "A380")."""
     short, long = sorted((a.lower(), b.lower()), key=len)
-    return any(ch.isdigit() for ch in short) and long.startswith(short) and long[len(short) : len(short) + 1] in "- "
+    return is_model_name(short) and long.startswith(short) and long[len(short) : len(short) + 1] in "- "
 
 
 def comparable(a: Quantity, b: Quantity) -> bool:

@@ -42,6 +42,7 @@ from factcheck.quantities import (
     comparable,
     compare,
     format_quantity,
+    is_model_name,
     parse_quantities,
 )
 from factcheck.stance_model import NEGATION
@@ -64,6 +65,11 @@ _CLAUSE = re.compile(rf"[;:—–]|,\s|\s(?:{_CLAUSE_LINKS})\s", re.I)
 _CLAUSE_CUT = re.compile(rf";|\s(?:{_CLAUSE_LINKS})\s", re.I)
 _LIST_GAP = re.compile(rf"\s*(?:,|,?\s*(?:{_LIST_LINKS}))\s*", re.I)
 """What may stand between two names of one list: a comma, "and", "ainsi que"."""
+
+
+def _unpossessed(name: str) -> str:
+    """The name without a possessive ending: "France's" is France."""
+    return re.sub(r"['’]s$", "", name)
 
 
 def normalise_name(name: str) -> str:
@@ -437,8 +443,9 @@ class ComparatorStance:
             and claimed.kind == found.kind == "count"
             and bool(claimed.unit)
             and bool(found.unit)
-            # "30 A350s" and "234 A380s": a model name with digits is one thing, never a respelling of another.
-            and not any(ch.isdigit() for ch in f"{claimed.unit}{found.unit}")
+            # "30 A350s" and "234 A380s": a model name is one thing, never a respelling of another.
+            and not is_model_name(claimed.unit)
+            and not is_model_name(found.unit)
         )
 
     def _restated(
@@ -1145,11 +1152,11 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     names = [
         e
         for e in find_entities(before, None if contrasted else known)
-        if (not is_place(e) or places.is_country(re.sub(r"['’]s$", "", e))) and not _is_unit(e)
+        if (not is_place(e) or places.is_country(_unpossessed(e))) and not _is_unit(e)
     ]
     if not names:
         return False
-    nearest = normalise_name(re.sub(r"['’]s$", "", names[-1]))
+    nearest = normalise_name(_unpossessed(names[-1]))
     if not nearest or any(w in nearest or nearest in w for w in wanted):
         return False
     # "the National Transportation Safety Board" is the claim's "NTSB", and the other way round.
@@ -1183,7 +1190,8 @@ def names_subject(claim: Claim, sentence: str, known: set[str] | None = None) ->
 
 
 def _opening_word(text: str) -> str:
-    """The claim's first word, as a name would be normalised ("" when it opens with more than a word)."""
+    """The text's first word, normalised as a name is: it is one of `_names` only when that name is
+    this one word ("Tugboats", not "Jensen" of "Jensen Huang")."""
     m = re.match(r"\W*([^\W\d_][\w'’-]*)", text)
     return normalise_name(m.group(1)) if m else ""
 
@@ -1215,7 +1223,7 @@ def about_subject(claim: Claim, sentence: str, known: set[str] | None = None) ->
 def _countries(text: str) -> frozenset[str]:
     """The countries text names ("France's 64 medals"): whose figure it is, in a story about countries."""
     return frozenset(
-        normalise_name(c) for e in find_entities(text) if places.is_country(c := re.sub(r"['’]s$", "", e))
+        normalise_name(c) for e in find_entities(text) if places.is_country(c := _unpossessed(e))
     )
 
 
@@ -1265,7 +1273,7 @@ def _acronyms(text: str) -> frozenset[str]:
 
 def _same_name(a: str, b: str) -> bool:
     """Whether two written names stand for the same thing: one inside the other, or most words shared."""
-    na, nb = normalise_name(re.sub(r"['’]s$", "", a)), normalise_name(re.sub(r"['’]s$", "", b))
+    na, nb = normalise_name(_unpossessed(a)), normalise_name(_unpossessed(b))
     if na and nb and (na in nb or nb in na or initials(a) == nb or initials(b) == na):
         return True
     ta, tb = ({_fold(w) for w in re.findall(r"\w+", x) if len(w) > 1} for x in (a, b))
@@ -1307,7 +1315,7 @@ def _owned_words(text: str, names: frozenset[str]) -> list[str]:
     """The content words that one of names owns in text: "Webb's primary mirror", "le miroir de Webb"."""
     out: list[str] = []
     for entity in find_entities(text):
-        entity = re.sub(r"['’]s$", "", entity)
+        entity = _unpossessed(entity)
         if normalise_name(entity) in names:
             out += [w for pair in _possessions(entity, text) for w in pair if w and content_words(w)]
     return out
@@ -1329,7 +1337,7 @@ def _owned_by_another(claim: Claim, before: str, claim_terms: set[str]) -> bool:
     """
     wanted = _names(claim.text)
     for entity in find_entities(before):
-        entity = re.sub(r"['’]s$", "", entity)
+        entity = _unpossessed(entity)
         name = normalise_name(entity)
         if not name or any(w in name or name in w for w in wanted):
             continue
