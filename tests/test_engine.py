@@ -145,5 +145,16 @@ def test_a_learned_contradiction_must_be_about_the_claims_event() -> None:
     assert agree.stance is Stance.SUPPORTS
 
 
+def test_a_learned_readers_contradiction_alone_refutes_nothing_in_the_product() -> None:
+    # On news sentences the learned reader's contradictions were right 12 times in 46: in the
+    # product its doubt is shown as neutral evidence; the model-only ablation still refutes.
+    claim = make_claim("Jensen Huang praised the speed of the Colossus build.", "en")
+    doubt = "Jensen Huang said the Colossus build was praised by others, not by him, for its speed."
+    refuting = constant_model([0.05, 0.9, 0.05])
+    e = reader(refuting).judge(claim, passage(doubt))
+    assert e.stance is Stance.NEUTRAL and "alone does not refute" in e.reason and e.judge == "model"
+    assert reader(refuting, mode="model").judge(claim, passage(doubt)).stance is Stance.REFUTES
+
+
 def test_labels_order_is_what_the_model_card_promises() -> None:
     assert [str(label) for label in LABELS] == ["supports", "refutes", "neutral"]

@@ -128,6 +128,19 @@ def test_counts_of_nouns_no_table_pairs_are_read_again(evidence, expected):
     assert stance == expected and "athletes" in reason
 
 
+def test_a_count_of_an_unrelated_noun_is_not_read_again():
+    # A reader shown "19" in "athletes from 19 delegations" reads the shared number as agreement;
+    # the nouns themselves must be near for the count to be read as the claim's.
+    claim = "La France a remporté 19 titres aux Jeux."
+    evidence = "Les para-athlètes, venus de 168 délégations, sont arrivés aux Jeux."
+    sure = lambda items: [0.9] * len(items)  # noqa: E731
+    nouns_apart = lambda query, texts: [0.3 if " " not in query else 0.9] * len(texts)  # noqa: E731
+    judge = ComparatorStance(nouns_apart, topical=0.3, entails=sure)
+    e = judge.judge(make_claim(claim, "fr"), Passage("s", "c", "", "", "", None, "fr", evidence, 1.0))
+    assert e.stance.value == "neutral"
+    assert _read_with(sure, claim, evidence, "fr")[0] == "refutes"  # nouns near: read again
+
+
 def test_a_model_name_is_never_read_as_a_respelling_of_another():
     # Even a reader sure of itself may not turn "234 A380s" into a count of A350s.
     claim = "Emirates will buy 30 A350s."
