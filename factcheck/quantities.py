@@ -760,6 +760,24 @@ def _finish(text: str, start: int, end: int, value: float, unit: str | None, kin
     )
 
 
+@cache
+def _age_pattern(lang: str) -> re.Pattern[str]:
+    return re.compile(langdata.get(lang).age)
+
+
+def _ages(text: str, lang: str) -> list[Quantity]:
+    """Bare numbers that are someone's age ("he was 74.", "Ávalos, 31, was"), as durations in years:
+    "74 ans" and "a 74-year-old" already read so, and an age compares with either."""
+    out = []
+    for m in _age_pattern(lang).finditer(text):
+        years = int(m.group("n"))
+        if 0 < years < 130:
+            out.append(
+                Quantity(value=years * YEAR_DAYS, unit="day", kind="duration", text=m.group("n"), span=m.span("n"))
+            )
+    return out
+
+
 def _multiplier_words(text: str) -> list[Quantity]:
     out = []
     for m in re.finditer(rf"\b({langdata.alternation(_MULTIPLIER_WORDS)}|(?:\w+-fold))\b", text, re.I):
@@ -823,7 +841,7 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
             without it such expressions are skipped rather than guessed.
     """
     dates = _dates(text, lang, ref_date)
-    multipliers = _multiplier_words(text) + _fractions(text)
+    multipliers = _multiplier_words(text) + _fractions(text) + _ages(text, lang)
     taken = [d.span for d in dates] + [q.span for q in multipliers]
     numbers = _numbers(text, lang, taken)
     found = dates + multipliers + [n for n in numbers if not any(n.span[0] < e and s < n.span[1] for s, e in taken)]

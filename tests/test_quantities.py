@@ -381,6 +381,34 @@ def test_and_a_half_adds_half_a_unit(text, lang, value):
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "years"),
+    [
+        ("The founder died in a climbing accident. He was 81.", "en", 81),
+        ("The pilot, Anna Kowalczyk, 42, landed the plane.", "en", 42),
+        ("Aged 19, she was the youngest on the team.", "en", 19),
+        ("Le maire, âgé de 58, a démissionné.", "fr", 58),
+        ("Le maire, 58 ans, a démissionné.", "fr", 58),  # already a duration: the same reading
+        ("The 58-year-old mayor resigned.", "en", 58),
+    ],
+)
+def test_a_persons_age_is_a_duration_in_years(text, lang, years):
+    (q,) = parse_quantities(text, lang)
+    assert (q.kind, q.value) == ("duration", pytest.approx(years * 365.25))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("He was 3 points ahead at the turn.", "en"),  # the number does not end its clause
+        ("On May 5, 2024, the line opened.", "en"),  # a date
+        ("Musk said it would grow to 200,000 GPUs, 50,000 of them H200s.", "en"),  # a grouped number
+    ],
+)
+def test_numbers_that_are_not_ages(text, lang):
+    assert all(q.kind != "duration" for q in parse_quantities(text, lang))
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "value", "approx"),
     [
         ("Almost two-thirds of voters approved it.", "en", 200 / 3, "about"),

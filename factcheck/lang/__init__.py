@@ -128,6 +128,9 @@ class LangData:
     """Pattern of words joining the two ends of a range ("to", "à")."""
     and_a_half: str
     """Pattern adding half a unit to the number or unit before it ("two and a half years", "un an et demi")."""
+    age: str
+    """Case-sensitive pattern of a bare number that is someone's age, in group "n": "aged 74", "he was 74.",
+    "Florencio Ávalos, 31, was ..."; "74 ans" and "74-year-old" are durations already."""
     partitive_after: str
     """What follows a number that counts part of a set named before it: "19 of them", "19 d'entre eux"."""
     partitive_before: str

@@ -584,6 +584,9 @@ DATA = LangData(
     rise=r"rose|risen|rise|grew|grown|increased|up|jumped|climbed",
     range_links=r"to|until|through|and",
     and_a_half=r"and a half",
+    # After "aged", after "he/she was", or set off by commas after a name (the news convention);
+    # the number must end its clause, so "he was 3 points ahead" is no age.
+    age=r"(?:\b[Aa]ged|\b(?:[Hh]e|[Ss]he) (?:was|is)|\b[A-ZÀ-ÖØ-Þ][\w'’-]+,)\s+(?P<n>\d{1,3})(?=\s*[,.;)](?!\d)|\s*$)",
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
     offset_words=r"after|before|later|earlier|ago",

@@ -446,6 +446,7 @@ DATA = LangData(
     rise=r"hausse|augmenté|progressé|bondi",
     range_links=r"à|au|et|jusqu['’]en|jusqu['’]à",
     and_a_half=r"et demie?",
+    age=r"\b(?:[Ââ]gée?s? de)\s+(?P<n>\d{1,3})(?=\s*[,.;)](?!\d)|\s*$)",
     partitive_after=r"d['’]entre (?:eux|elles)",
     partitive_before=r"dont|parmi (?:eux|elles|lesquels|lesquelles)",
     offset_words=r"après|avant|plus tard|plus tôt|auparavant",
