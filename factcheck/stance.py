@@ -206,7 +206,7 @@ class ComparatorStance:
             or self._by_quantity(claim, passage, sentences, sims)
             or self._by_earlier_report(claim, passage, sentences, sims)
             or self._by_organisations(claim, sentences, sims, passage.language)
-            or self._by_place(claim, sentences, sims)
+            or self._by_place(claim, sentences, sims, passage.language)
             or self._by_agent(claim, passage, sentences, sims)
             or self._by_statement(claim, passage, sentences, sims)
             or _Reading(Stance.NEUTRAL, 0.0, _neutral_reason(claim, sims[best], self.topical), sentences[best])
@@ -739,17 +739,26 @@ class ComparatorStance:
                 best = reading
         return best
 
-    def _by_place(self, claim: Claim, sentences: list[str], sims: list[float]) -> _Reading | None:
-        """Support a claim of where something is when a sentence about it names the same place."""
+    def _by_place(self, claim: Claim, sentences: list[str], sims: list[float], language: str = "") -> _Reading | None:
+        """Support a claim of where something happened when a sentence tells of it in the same place.
+
+        Naming the place is not enough: "the ship had just left Baltimore" does not bear out
+        "the FBI opened an inquiry into its departure from Baltimore"; the sentence must hold
+        one of the claim's words besides its names ("summit" for "the summit was held in Geneva").
+        """
         if claim.kind != "place":
             return None
         claimed = [e for e in claim.entities if is_place(e)]
         if not claimed:
             return None
+        same_language = (language or claim.lang) == claim.lang
+        words = frozenset(w for w in content_words(claim.text) if w[:5] not in _name_terms(claim))
         for i in self._about(sims):
             named = _places_in(sentences[i])
             score = min(1.0, 0.5 + sims[i] / 2)
-            if all(any(places.compatible(c, n) for n in named) for c in claimed):
+            if all(any(places.compatible(c, n) for n in named) for c in claimed) and (
+                not self.frames or not words or self._meets(words, sentences[i], same_language)
+            ):
                 return _Reading(Stance.SUPPORTS, score, f"places it in {', '.join(named)}", sentences[i])
             # Another place refutes only in a sentence about the same subject that puts it there.
             if (
@@ -836,9 +845,15 @@ def _places_in(sentence: str) -> list[str]:
     out = []
     for e in find_entities(sentence):
         at = sentence.find(e)
+        if _ARTICLE_BEFORE.search(sentence[:at]) and all(p.kind == "city" for p in places.lookup(e)):
+            continue  # "the Dali", "le Dali": a city's name with an article names a ship, a hotel, a painting
         if is_place(e) or (places.lookup(e) and LOCATED.search(sentence[:at])):
             out.append(e)
     return out
+
+
+_ARTICLE_BEFORE = re.compile(rf"(?:^|\s)(?:{langdata.pattern('definite_articles')})\s$")
+"""A definite article written in lower case just before a name (case-sensitive: "Le Havre" is the city)."""
 
 
 STRONG_TOPICAL = 0.6

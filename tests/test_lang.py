@@ -152,7 +152,11 @@ def read(claim: str, evidence: str, code: str = "en") -> str:
     ("claim", "evidence", "expected"),
     [
         ("The summit was held in Geneva.", "The summit was held in Vienna.", "refutes"),
+        # A city's name after a lower-case article names a thing, not the city ("the Dali" was a ship).
+        ("The talks were held in Geneva.", "The talks were held aboard the Dali, a ship moored off the coast.", "neutral"),
         ("The summit was held in Geneva.", "Leaders met for the summit in Geneva.", "supports"),
+        # Naming the place is not enough: the sentence must tell of the claim's event.
+        ("The inquiry into the crash was opened in Geneva.", "The team flew home from Geneva on Monday.", "neutral"),
         # Whose figure: another name owning the claim's noun, another subject's modifiers.
         ("Webb's mirror is 2.4 m wide.", "Hubble's mirror is 2.4 m wide.", "neutral"),
         (
