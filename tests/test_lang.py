@@ -153,7 +153,7 @@ def read(claim: str, evidence: str, code: str = "en") -> str:
     [
         ("The summit was held in Geneva.", "The summit was held in Vienna.", "refutes"),
         # A city's name after a lower-case article names a thing, not the city ("the Dali" was a ship).
-        ("The talks were held in Geneva.", "The talks were held aboard the Dali, a ship moored off the coast.", "neutral"),
+        ("The talks were held in Geneva.", "The talks were held aboard the Dali, a ship off the coast.", "neutral"),
         ("The summit was held in Geneva.", "Leaders met for the summit in Geneva.", "supports"),
         # Naming the place is not enough: the sentence must tell of the claim's event.
         ("The inquiry into the crash was opened in Geneva.", "The team flew home from Geneva on Monday.", "neutral"),
