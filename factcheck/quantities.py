@@ -82,7 +82,8 @@ _SCALED_CURRENCY_AFTER = _currency_after({**_CURRENCY_WORD, **_SCALED_CURRENCY_W
 _SCALE = langdata.union("scale_words")
 _SCALE_WORDS = langdata.alternation(w for w in _SCALE if len(w) > 1)
 """Scale words spelled out ("million", "mds"); single letters ("k", "M") are read apart, case-sensitively."""
-_SPECIAL_NUMBERS = langdata.union("special_numbers")
+_APPROXIMATE = langdata.union("approximate_numbers")
+_SPECIAL_NUMBERS = {**langdata.union("special_numbers"), **_APPROXIMATE}
 _ONES = frozenset(w for w, v in _SPECIAL_NUMBERS.items() if v == 1)
 _ARTICLES = _ONES - langdata.union("number_words")
 """Articles that are no number word ("a", "an"): one only before a unit (`article_units`)."""
@@ -523,6 +524,8 @@ def _numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantit
         q = _read_quantity(text, lang, start, end, value, is_digit)
         if q is None:
             continue
+        if q.approx is None and not is_digit and _APPROXIMATE.keys() & set(text[start:end].lower().split()):
+            q = replace(q, approx="about")  # "une vingtaine d'années"
         out.append(q)
         consumed_until = q.span[1]
     return out

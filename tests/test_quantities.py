@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -378,6 +379,22 @@ def test_australian_and_us_dollars_do_not_compare():
 def test_and_a_half_adds_half_a_unit(text, lang, value):
     (q,) = parse_quantities(text, lang)
     assert q.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("Une dizaine d'écoles ont fermé.", 10, "école"),
+        ("Une centaine de pompiers sont intervenus.", 100, "pompier"),
+        ("Un millier de manifestants ont défilé.", 1000, "manifestant"),
+        ("Il a travaillé une vingtaine d'années pour le groupe.", 20 * 365.25, "day"),
+    ],
+)
+def test_french_rough_numbers_are_about_that_many(text, value, unit):
+    (q,) = parse_quantities(text, "fr")
+    assert (q.value, q.unit, q.approx) == (pytest.approx(value), unit, "about")
+    # "about ten" bears out two schools no more than ten would, and is no exact twelve either
+    assert compare(q, replace(q, value=value * 0.2, approx=None)).outcome == "refutes"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,8 @@ class LangData:
     """Cardinal words that text2num turns into digits ("three", "trois")."""
     special_numbers: Mapping[str, float]
     """Words that stand for a number before a unit ("a dozen", "un an", "half").."""
+    approximate_numbers: Mapping[str, float]
+    """Words that stand for a number only roughly ("une vingtaine" is about twenty): read as "about" it."""
     scale_words: Mapping[str, float]
     """Multipliers written after a number ("million", "milliard", "bn")."""
     months: Mapping[str, int]
@@ -344,10 +346,14 @@ def alternation(words: Iterable[str]) -> str:
 
 
 OPTIONAL_FIELDS = frozenset(
-    {"future_endings", "past_endings", "article_units", "lowercase_not_months", "inverted_reporting", "elisions"}
-)
+    {
+        "future_endings", "past_endings", "article_units", "lowercase_not_months", "inverted_reporting", "elisions",
+        "approximate_numbers",
+    }
+)  # fmt: skip
 """Fields a language may leave empty: English has no future inflection, no subject inversion after
-speech and no elision; French articles are number words and French months are written in lower case."""
+speech, no elision and no word for a rough number ("a dozen eggs" are twelve); French articles are
+number words and French months are written in lower case."""
 
 
 def missing_fields(data: LangData) -> list[str]:

@@ -91,6 +91,7 @@ DATA = LangData(
         ]
     ),
     special_numbers={"dozen": 12, "half": 0.5, "a": 1, "an": 1, "one": 1},
+    approximate_numbers={},  # "a dozen" is often exact ("a dozen eggs"); "a score of" reads as a test score
     scale_words={
         "thousand": 1e3,
         "k": 1e3,

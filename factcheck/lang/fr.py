@@ -90,6 +90,10 @@ DATA = LangData(
         ]
     ),
     special_numbers={"douzaine": 12, "demi": 0.5, "un": 1, "une": 1},
+    approximate_numbers={
+        "dizaine": 10, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
+        "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000,
+    },
     scale_words={
         "mille": 1e3,
         "million": 1e6,
