@@ -994,6 +994,12 @@ def coarser_date(found: Quantity, claimed: Quantity) -> bool:
     return len(_date_parts(str(found.value))) < len(_date_parts(str(claimed.value)))
 
 
+def _scale_slip(a: float, b: float) -> bool:
+    """Whether a and b differ by a power of ten from a hundred to a billion, exactly."""
+    power = math.log10(max(a, b) / min(a, b))
+    return 2 <= round(power) <= 9 and abs(power - round(power)) < 1e-9
+
+
 def compare(claimed: Quantity, found: Quantity) -> Comparison:
     """Whether found supports, partly supports or refutes claimed, by the bands in the module docstring."""
     if not comparable(claimed, found):
@@ -1012,6 +1018,13 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
         and fv
         and max(cv, fv) / min(cv, fv) > apart
     ):
+        if point_values and claimed.kind in PHYSICAL_KINDS and claimed.kind != "money" and _scale_slip(cv, fv):
+            # "8 metres" against "8 centimetres": the same number in another unit is the classic
+            # slip, not another measure. Not money: a story gives "$350,000 to each family" and
+            # "$350 million to the state" side by side (a development claim, kb-fr-18).
+            return Comparison(
+                "refutes", None, f"{format_quantity(claimed)} vs {format_quantity(found)}: the same number, another scale"
+            )
         return Comparison(
             "unrelated",
             None,

@@ -382,6 +382,21 @@ def test_and_a_half_adds_half_a_unit(text, lang, value):
 
 
 @pytest.mark.parametrize(
+    ("claimed", "found", "outcome"),
+    [
+        ("8 mètres", "huit centimètres", "refutes"),  # the same number, another unit
+        ("3 tonnes", "3 kilogrammes", "refutes"),
+        ("350 000 dollars", "350 millions de dollars", "unrelated"),  # money: a share and a total, often
+        ("8 mètres", "12 centimètres", "unrelated"),  # far apart, and not a slip: another measure
+        ("5 minutes", "5 jours", "unrelated"),  # no power of ten apart
+    ],
+)
+def test_the_same_number_at_another_scale_is_a_slip_not_another_measure(claimed, found, outcome):
+    (a,), (b,) = parse_quantities(claimed, "fr"), parse_quantities(found, "fr")
+    assert compare(a, b).outcome == outcome
+
+
+@pytest.mark.parametrize(
     ("text", "value", "unit"),
     [
         ("Une dizaine d'écoles ont fermé.", 10, "école"),
