@@ -1162,7 +1162,10 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     wanted = _names(claim.text) | _countries(claim.text)
     if not wanted:
         return False
-    if not any(w in passage_names for w in wanted) and not _CONTRAST.search(before):
+    # Another country is another subject even where the passage never names the claim's
+    # ("France ended fifth with 16 golds" is not the US's or China's count).
+    rival = _rival_country(claim, before)
+    if not any(w in passage_names for w in wanted) and not _CONTRAST.search(before) and not rival:
         return False
     # A capital opening the sentence ("Sometime between May 23 ...") is a name only if the passage
     # also writes it with a capital mid-sentence; units ("Celsius") never are.
@@ -1171,11 +1174,13 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # clause's names are not whose figure it is. (A parenthesis often renames the subject:
     # "la chambre de commerce (Greater Memphis Chamber)".)
     before = _ASIDE.sub(" ", before)
-    names = [
-        e
-        for e in find_entities(before, None if contrasted else known)
-        if (not is_place(e) or places.is_country(_unpossessed(e))) and not _is_unit(e)
-    ]
+    found = find_entities(before, None if contrasted else known)
+    # A country opening the sentence is a name all the same ("Japan was third with 20 golds").
+    found += tuple(e for e in find_entities(before) if e not in found and places.is_country(_unpossessed(e)))
+    names = sorted(
+        (e for e in found if (not is_place(e) or places.is_country(_unpossessed(e))) and not _is_unit(e)),
+        key=before.rfind,
+    )
     if not names:
         return False
     nearest = normalise_name(_unpossessed(names[-1]))
@@ -1239,6 +1244,29 @@ def about_subject(claim: Claim, sentence: str, known: set[str] | None = None) ->
         not is_place(e) and not _is_unit(e) and not any(n in normalise_name(e) or normalise_name(e) in n for n in names)
         for e in find_entities(sentence, known)
     )
+
+
+_OPENING = re.compile(rf"^\W*(?:(?:{langdata.pattern('definite_articles')})\s*)?", re.I)
+
+
+def _rival_country(claim: Claim, before: str) -> bool:
+    """Whether text before a figure makes another country its subject, where a country named before
+    the claim's own figure is the claim's ("Chine" and "China" are one country; a country only the
+    clause's opening name counts, not "SYDNEY, Australia (AP) - ...")."""
+    key = next((q for q in claim.quantities if q.kind == claim.kind), None)
+    own = _countries(claim.text[: key.span[0]]) if key else frozenset()
+    if not own:
+        return False
+    names = _names(claim.text)
+    for e in find_entities(before):
+        c = _unpossessed(e)
+        if not places.is_country(c) or initials(c).lower() in names:  # "the United States" is the claim's "US"
+            continue
+        if before.find(e) != _OPENING.match(before).end():
+            continue  # only the country the clause opens with is its subject, not "SYDNEY, Australia (AP)"
+        if not any(places.compatible(c, o) or normalise_name(c) == o for o in own):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

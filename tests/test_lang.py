@@ -159,6 +159,10 @@ def read(claim: str, evidence: str, code: str = "en") -> str:
         ("The inquiry into the crash was opened in Geneva.", "The team flew home from Geneva on Monday.", "neutral"),
         # Whose figure: another name owning the claim's noun, another subject's modifiers.
         ("Webb's mirror is 2.4 m wide.", "Hubble's mirror is 2.4 m wide.", "neutral"),
+        # A country opening its sentence is a subject too, though written nowhere else mid-sentence.
+        ("China won 40 golds.", "China led the table on the last day. Japan was third with 20 golds.", "neutral"),
+        ("China won 40 golds.", "France ended fifth with 16 golds.", "neutral"),  # never naming China
+        ("The US won 40 golds.", "The United States finished with 40 golds.", "supports"),  # its initials
         (
             "Webb's mirror is 2.4 m wide.",
             "Hubble's mirror is 2.4 m wide while Webb's mirror measures 6.5 m.",
