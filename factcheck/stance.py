@@ -1150,6 +1150,10 @@ _ANAPHORA = re.compile(rf"^\W*(?:{langdata.pattern('anaphora')})\b", re.I)
 _ASIDE = re.compile(rf",\s*(?:{langdata.pattern('relative_pronouns')})(?:\b|(?<=['’]))[^,;]*,", re.I)
 
 
+_APPOSITION = re.compile(r"^\W*(?P<head>[^,;]{1,80}?)\s*,\s*(?=[a-zà-ÿ])[^,;]*,")
+"""A sentence's head name and the lower-case apposition after it, up to its closing comma."""
+
+
 def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set[str] | None = None) -> bool:
     """Whether the name nearest before a figure is another subject the passage sets beside the claim's.
 
@@ -1174,6 +1178,11 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # clause's names are not whose figure it is. (A parenthesis often renames the subject:
     # "la chambre de commerce (Greater Memphis Chamber)".)
     before = _ASIDE.sub(" ", before)
+    # "Edison Peña, l'amateur d'Elvis Presley qui courait ..., a bouclé": an apposition right after
+    # the claim's own name at the head of the sentence renames it; its names own no figure.
+    head = _APPOSITION.match(before)
+    if head and any(w in normalise_name(head.group("head")) for w in wanted):
+        before = before[: head.end("head")] + " " + before[head.end() :]
     found = find_entities(before, None if contrasted else known)
     # A country opening the sentence is a name all the same ("Japan was third with 20 golds").
     found += tuple(e for e in find_entities(before) if e not in found and places.is_country(_unpossessed(e)))

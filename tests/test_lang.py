@@ -162,6 +162,12 @@ def read(claim: str, evidence: str, code: str = "en") -> str:
         # A country opening its sentence is a subject too, though written nowhere else mid-sentence.
         ("China won 40 golds.", "China led the table on the last day. Japan was third with 20 golds.", "neutral"),
         ("China won 40 golds.", "France ended fifth with 16 golds.", "neutral"),  # never naming China
+        # An apposition after the claim's own name renames it; its names own no figure.
+        (
+            "Jan Kowal ran the Paris marathon in 2019.",
+            "Jan Kowal, a friend of Anna Berg who coached him for years, ran the Paris marathon in 2019.",
+            "supports",
+        ),
         ("The US won 40 golds.", "The United States finished with 40 golds.", "supports"),  # its initials
         (
             "Webb's mirror is 2.4 m wide.",
