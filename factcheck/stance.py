@@ -1181,7 +1181,7 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # "Edison Peña, l'amateur d'Elvis Presley qui courait ..., a bouclé": an apposition right after
     # the claim's own name at the head of the sentence renames it; its names own no figure.
     head = _APPOSITION.match(before)
-    if head and any(w in normalise_name(head.group("head")) for w in wanted):
+    if head and not contrasted and any(w in normalise_name(head.group("head")) for w in wanted):
         before = before[: head.end("head")] + " " + before[head.end() :]
     found = find_entities(before, None if contrasted else known)
     # A country opening the sentence is a name all the same ("Japan was third with 20 golds").
