@@ -118,7 +118,7 @@ class FactChecker:
         """What is searched for a claim: the claim as written and, when it has a key figure,
         the clauses around that figure with and without it."""
         queries = [claim.text]
-        key = next((q for q in claim.quantities if q.kind == claim.kind), None)
+        key = claim.key
         if key is not None:
             # The clauses around the key figure, with and without it: "built in three months"
             # and "built in 122 days" are far apart to an embedder, "built in" is not.

@@ -99,7 +99,7 @@ class _Reading:
 
 def focus(claim: Claim) -> str:
     """The part of the claim that its key figure belongs to; the whole claim when it has none."""
-    key = next((q for q in claim.quantities if q.kind == claim.kind), None)
+    key = claim.key
     if key is None:
         return claim.text
     clause = focus_clauses(claim, key)
@@ -661,7 +661,7 @@ class ComparatorStance:
         if not self.frames or claim.kind != "statement" or claim.quantities:
             return None
         names = _names(claim.text)
-        words = frozenset(w for w in content_words(claim.text) if w[:5] not in _name_terms(claim))
+        words = _other_words(claim)
         if not names or len(words) < STATEMENT_WORDS:
             return None
         same_language = (passage.language or claim.lang) == claim.lang
@@ -752,7 +752,7 @@ class ComparatorStance:
         if not claimed:
             return None
         same_language = (language or claim.lang) == claim.lang
-        words = frozenset(w for w in content_words(claim.text) if w[:5] not in _name_terms(claim))
+        words = _other_words(claim)
         for i in self._about(sims):
             named = _places_in(sentences[i])
             score = min(1.0, 0.5 + sims[i] / 2)
@@ -1166,14 +1166,13 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     wanted = _names(claim.text) | _countries(claim.text)
     if not wanted:
         return False
+    contrasted = bool(_CONTRAST.search(before))
     # Another country is another subject even where the passage never names the claim's
     # ("France ended fifth with 16 golds" is not the US's or China's count).
-    rival = _rival_country(claim, before)
-    if not any(w in passage_names for w in wanted) and not _CONTRAST.search(before) and not rival:
+    if not any(w in passage_names for w in wanted) and not contrasted and not _rival_country(claim, before):
         return False
     # A capital opening the sentence ("Sometime between May 23 ...") is a name only if the passage
     # also writes it with a capital mid-sentence; units ("Celsius") never are.
-    contrasted = bool(_CONTRAST.search(before))
     # "The Pinault family, which controls Kering through Artémis, gave 100 million": a relative
     # clause's names are not whose figure it is. (A parenthesis often renames the subject:
     # "la chambre de commerce (Greater Memphis Chamber)".)
@@ -1183,9 +1182,10 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     head = _APPOSITION.match(before)
     if head and not contrasted and any(w in normalise_name(head.group("head")) for w in wanted):
         before = before[: head.end("head")] + " " + before[head.end() :]
-    found = find_entities(before, None if contrasted else known)
+    every = find_entities(before)
+    found = every if contrasted else find_entities(before, known)
     # A country opening the sentence is a name all the same ("Japan was third with 20 golds").
-    found += tuple(e for e in find_entities(before) if e not in found and places.is_country(_unpossessed(e)))
+    found += tuple(e for e in every if e not in found and places.is_country(_unpossessed(e)))
     names = sorted(
         (e for e in found if (not is_place(e) or places.is_country(_unpossessed(e))) and not _is_unit(e)),
         key=before.rfind,
@@ -1262,16 +1262,17 @@ def _rival_country(claim: Claim, before: str) -> bool:
     """Whether text before a figure makes another country its subject, where a country named before
     the claim's own figure is the claim's ("Chine" and "China" are one country; a country only the
     clause's opening name counts, not "SYDNEY, Australia (AP) - ...")."""
-    key = next((q for q in claim.quantities if q.kind == claim.kind), None)
+    key = claim.key
     own = _countries(claim.text[: key.span[0]]) if key else frozenset()
     if not own:
         return False
     names = _names(claim.text)
+    opening = _OPENING.match(before).end()
     for e in find_entities(before):
         c = _unpossessed(e)
-        if not places.is_country(c) or initials(c).lower() in names:  # "the United States" is the claim's "US"
+        if not places.is_country(c) or initials(c) in names:  # "the United States" is the claim's "US"
             continue
-        if before.find(e) != _OPENING.match(before).end():
+        if before.find(e) != opening:
             continue  # only the country the clause opens with is its subject, not "SYDNEY, Australia (AP)"
         if not any(places.compatible(c, o) or normalise_name(c) == o for o in own):
             return True
@@ -1354,6 +1355,13 @@ def _event_text(claim: Claim) -> str:
 
 def _name_terms(claim: Claim) -> frozenset[str]:
     return frozenset().union(*(terms(e) for e in claim.entities))
+
+
+@lru_cache(maxsize=1024)
+def _other_words(claim: Claim) -> frozenset[str]:
+    """The claim's content words besides its names ("summit", "held"): what a sentence must share
+    with it to state it, beyond naming the same things."""
+    return frozenset(w for w in content_words(claim.text) if w[:5] not in _name_terms(claim))
 
 
 @lru_cache(maxsize=1024)

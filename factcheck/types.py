@@ -81,6 +81,11 @@ class Claim:
     speaker: str = ""
     context: str = ""
 
+    @property
+    def key(self) -> Quantity | None:
+        """The first figure of the claim's own kind: the one it turns on (None for a claim without one)."""
+        return next((q for q in self.quantities if q.kind == self.kind), None)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -90,7 +90,7 @@ def _less_precise(claim: Claim, e: Evidence) -> bool:
     "More than 100 MW" against a claimed 150 MW, or "three months" against a claimed 122
     days: consistent, rounder, and no reason to doubt the precise figure another source gives.
     """
-    key = next((q for q in claim.quantities if q.kind == claim.kind), None)
+    key = claim.key
     if key is None or e.found is None:
         return False
     hedged = e.found.approx not in (None, "since") and key.approx is None
