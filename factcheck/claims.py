@@ -41,7 +41,8 @@ _QUOTE = re.compile(r"[\"“«]\s*([^\"”»]{12,}?)\s*[\"”»]")
 _SPEECH = re.compile(rf"\b(?:{langdata.pattern('reporting')}|{langdata.pattern('attribution_leads')})\b", re.I)
 _OPINION = langdata.regex("opinion")
 _NAME = re.compile(
-    r"(?<![\w'’])(?:[A-Z][\w'’&.-]*|[a-z]{1,3}[A-Z][\w-]*)"
+    # A name may follow an elided article ("l'A380", "d'Airbus"); the elision itself is no part of it.
+    rf"(?:(?<![\w'’])|(?<=\b(?:{langdata.pattern('elisions')})))(?:[A-Z][\w'’&.-]*|[a-z]{{1,3}}[A-Z][\w-]*)"
     rf"(?:[ \t]+(?:(?:{langdata.pattern('name_links')})[ \t]+)?(?:[A-Z][\w'’&.-]*|[a-z]{{1,3}}[A-Z][\w-]*))*"
 )
 SHORT_CLAIM_WORDS = 6
