@@ -96,6 +96,17 @@ def test_balanced_disagreement_is_conflicting_and_a_dominant_side_wins():
     assert lopsided.label is Label.REFUTED
 
 
+def test_a_figure_several_times_off_beside_a_near_one_measures_something_else():
+    near = ev("a", Stance.SUPPORTS, partial=True, score=0.5, days=122)
+    far = decide(CLAIM, [near, ev("b", Stance.REFUTES, days=730)])
+    assert far.label is Label.PARTLY_SUPPORTED
+    assert "Set aside as measuring something else: 730 days (B" in far.rationale
+    # A figure within three times the claim's is a disagreement; beside an exact match so is a far one.
+    assert decide(CLAIM, [near, ev("b", Stance.REFUTES, days=200)]).label is Label.CONFLICTING
+    exact = ev("a", Stance.SUPPORTS, days=91)
+    assert decide(CLAIM, [exact, ev("b", Stance.REFUTES, days=730)]).label is Label.CONFLICTING
+
+
 def test_a_source_counts_once_and_later_sources_do_not_count():
     same_source = decide(CLAIM, [ev("a", Stance.REFUTES, days=730), ev("a", Stance.REFUTES, days=730)])
     assert same_source.confidence == decide(CLAIM, [ev("a", Stance.REFUTES, days=730)]).confidence
