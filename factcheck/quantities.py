@@ -995,9 +995,11 @@ def coarser_date(found: Quantity, claimed: Quantity) -> bool:
 
 
 def _scale_slip(a: float, b: float) -> bool:
-    """Whether a and b differ by a power of ten from a hundred to a billion, exactly."""
+    """Whether a and b differ by exactly a hundred or a thousand: one unit prefix or scale word apart
+    (centimetres for metres, kilograms for tonnes, thousand for million). Further apart is another
+    measure, not a slip ("1.5 m" wide against "1.5 million km" away; 2,500 hours against 90 seconds)."""
     power = math.log10(max(a, b) / min(a, b))
-    return 2 <= round(power) <= 9 and abs(power - round(power)) < 1e-9
+    return 2 <= round(power) <= 3 and abs(power - round(power)) < 1e-9
 
 
 def compare(claimed: Quantity, found: Quantity) -> Comparison:

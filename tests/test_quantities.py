@@ -389,6 +389,8 @@ def test_and_a_half_adds_half_a_unit(text, lang, value):
         ("350 000 dollars", "350 millions de dollars", "unrelated"),  # money: a share and a total, often
         ("8 mètres", "12 centimètres", "unrelated"),  # far apart, and not a slip: another measure
         ("5 minutes", "5 jours", "unrelated"),  # no power of ten apart
+        ("1,5 mètre", "1,5 million de kilomètres", "unrelated"),  # a billion apart: another measure
+        ("2 500 heures", "90 secondes", "unrelated"),  # 100,000 apart, and not the same number
     ],
 )
 def test_the_same_number_at_another_scale_is_a_slip_not_another_measure(claimed, found, outcome):
