@@ -192,3 +192,12 @@ def test_a_name_after_a_preposition_is_not_called_by_the_noun_before_it():
 def test_reported_speech_starts_after_the_verb_of_saying_and_its_addressee(text, said):
     claims = claims_of(text, "en")
     assert any(c.text.startswith(said) for c in claims), [c.text for c in claims]
+
+
+def test_a_name_after_an_elided_article_is_a_name():
+    # "l'A380", "d'Airbus": the article is elided onto the name, which is still a name (and not the article).
+    claim = make_claim("Dans sa version à trois classes, l'A380 d'Airbus doit accueillir 555 voyageurs.", "fr")
+    assert {"A380", "Airbus"} <= set(claim.entities)
+    assert not any(e.startswith(("l'", "d'")) for e in claim.entities)
+    # An English apostrophe inside a name keeps the whole name.
+    assert make_claim("Kate O'Brien led the inquiry in 2019.", "en").entities == ("Kate O'Brien",)
