@@ -205,15 +205,12 @@ def _decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
     later = [e for e in evidence if e.later and e.stance is not Stance.NEUTRAL]
     pro = [e for e in counted if e.stance is Stance.SUPPORTS]
     con = [e for e in counted if e.stance is Stance.REFUTES]
-    if pro and all(e.partial for e in pro):
-        # Where sources put the claim's figure near, one several times off measures something else.
-        # Not beside an exact match: on the development sets such a match was as often another
-        # event's figure (the 35 killed in an older disaster) as the claim's, so the conflict stays shown.
-        aside = [e for e in con if _another_measure(claim, e)]
-        con = [e for e in con if e not in aside]
-        counted = pro + con
-    else:
-        aside = []
+    # Where sources put the claim's figure near, one several times off measures something else.
+    # Not beside an exact match: on the development sets such a match was as often another
+    # event's figure (the 35 killed in an older disaster) as the claim's, so the conflict stays shown.
+    near = bool(pro) and all(e.partial for e in pro)
+    aside = [e for e in con if _another_measure(claim, e)] if near else []
+    con = [e for e in con if e not in aside]
     w_pro = sum(e.stance_score for e in pro)
     w_con = sum(e.stance_score for e in con)
     article = f"Article: {_article_side(claim)}."
@@ -246,8 +243,9 @@ def _decide(claim: Claim, evidence: Sequence[Evidence]) -> Verdict:
     losers = con if winners is pro else pro
     against = f" A minority of sources differ: {_side(losers)}." if losers else ""
     older = f" Earlier plans differed: {_side(superseded)}." if superseded else ""
-    older += f" Set aside as measuring something else: {_side(aside)}." if aside else ""
-    rationale = f"{article} Sources: {_side(winners)}.{against}{older} {detail + ': ' if detail else ''}{ending}."
+    other = f" Set aside as measuring something else: {_side(aside)}." if aside else ""
+    lead = f"{detail}: " if detail else ""
+    rationale = f"{article} Sources: {_side(winners)}.{against}{older}{other} {lead}{ending}."
     rationale = rationale.replace(". :", ":").replace("  ", " ")
     confidence = agreement * _noisy_or(winners)
     return Verdict(claim, label, confidence, rationale[0].upper() + rationale[1:], tuple(evidence))
