@@ -21,11 +21,10 @@ from functools import cached_property
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from factcheck.claims import split_sentences
 from factcheck.crossencoder import LABELS, CrossEncoderJudge
 from factcheck.embeddings import EmbeddingSimilarity, embedding_similarity, get_embedder
 from factcheck.errors import ConfigError
-from factcheck.stance import ComparatorStance, focus, is_deictic, known_names, names_subject
+from factcheck.stance import ComparatorStance, focus, is_deictic, known_names, names_subject, sentences_of
 from factcheck.stance_model import DEFAULT_MODEL_DIR, StanceModel, pair_features
 from factcheck.types import Claim, Evidence, Passage, Stance
 
@@ -127,7 +126,7 @@ class StanceReader:
             if self.figures_decide and self.mode == "both" and _has_key_figure(claim):
                 out.append(evidence)
                 continue
-            sentences = [passage.text[s:e] for s, e in split_sentences(passage.text)] or [passage.text]
+            sentences = sentences_of(passage.text)
             sims = self.similarity(focus(claim), sentences)
             best = max(range(len(sentences)), key=lambda i: sims[i])
             neutral = replace(evidence, stance=Stance.NEUTRAL, stance_score=0.0, sentence=sentences[best], found=None)

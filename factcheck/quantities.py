@@ -576,8 +576,13 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
         after = text[end:]
     # scale: million, milliard, k, M, bn
     scale = 1.0
+    # A lowercase "m" or "b" glued to an amount after a currency sign is a scale ("$20m", "£3b"),
+    # where after a bare number it is a unit ("a 20m wall").
+    glued = "[kKMBmb]" if is_digit and _SIGN_BEFORE.search(before) else "[kKMB]"
+    # "une dizaine de millions": an approximate number scales through "de".
+    link = rf"(?:\s+(?:{_OF})\s*)?" if _APPROXIMATE.keys() & set(low_token.split()) else ""
     m = re.match(
-        rf"^(?:[\s\u00a0\u202f-]*({_SCALE_WORDS})|([kKMB]))"
+        rf"^(?:{link}[\s\u00a0\u202f-]*({_SCALE_WORDS})|({glued}))"
         r"(?![\w])",
         after,
     )

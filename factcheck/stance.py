@@ -77,6 +77,17 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\W_]+", "", _COMPANY_SUFFIX.sub("", langdata.strip_accents(name).lower()))
 
 
+_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,}(?:,[^—–\n()]{1,50}?)?\s*\([^)\n]{1,30}\)\s*[—–-]+\s+", re.M)
+"""A wire dateline opening a story ("COPIAPO, Chile, Aug 22 (Reuters) - "): where it was filed, not what it says."""
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a passage as the readers see them, without a wire dateline: its city and
+    agency are not the subject of the figure that follows ("COPIAPO, Chile (AP) — ... 33 men")."""
+    text = _DATELINE.sub("", text)
+    return [text[s:e] for s, e in split_sentences(text)] or [text]
+
+
 def clause_around(sentence: str, span: tuple[int, int]) -> str:
     """The clause of sentence holding span, so each number is judged by its own context."""
     cuts = [0, *[m.end() for m in _CLAUSE.finditer(sentence)], len(sentence)]
@@ -184,8 +195,7 @@ class ComparatorStance:
             return
         texts: list[str] = []
         for passage in passages:
-            for s, e in split_sentences(passage.text):
-                sentence = passage.text[s:e]
+            for sentence in sentences_of(passage.text):
                 texts.append(sentence)
                 lang = passage.language or claim.lang
                 texts += [clause_around(sentence, q.span) for q in figures_in(sentence, lang, passage.published)]
@@ -197,8 +207,7 @@ class ComparatorStance:
 
     def judge(self, claim: Claim, passage: Passage, article_date: date | None = None) -> Evidence:
         """The stance passage takes on claim, with a reason naming what was compared."""
-        spans = split_sentences(passage.text) or [(0, len(passage.text))]
-        sentences = [passage.text[s:e] for s, e in spans]
+        sentences = sentences_of(passage.text)
         sims = self.similarity(focus(claim), sentences)
         best = max(range(len(sentences)), key=lambda i: sims[i])
         reading = (

@@ -246,3 +246,14 @@ def test_a_sentence_opening_with_a_pronoun_takes_its_subject_from_the_sentence_b
 def test_across_languages_a_bare_year_does_not_refute_a_claimed_day(evidence, expected):
     claim = "Tesla a présenté Dojo pour la première fois le 22 avril 2019."
     assert read(claim, evidence, "fr")[0] == expected
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["COPIAPO, Chile (AP) — ", "TOULOUSE, France, April 27 (Reuters) - ", "PORTLAND, Ore. (AP) — ", ""],
+)
+def test_a_wire_dateline_is_not_the_subject_of_the_figure_after_it(dateline):
+    # The agency is the name nearest before the figure; it filed the story, it owns no figure.
+    evidence = f"{dateline}Crews dug all night towards the 33 men trapped in a copper mine in the Atacama desert."
+    stance, reason = read("A cave-in at a copper mine in Chile's Atacama desert left 33 men stuck underground.", evidence)
+    assert stance == "supports", reason

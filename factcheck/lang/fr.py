@@ -96,6 +96,7 @@ DATA = LangData(
     },
     scale_words={
         "mille": 1e3,
+        "milliers": 1e3,  # "une centaine de milliers" (one "millier" is an approximate number)
         "million": 1e6,
         "millions": 1e6,
         "milliard": 1e9,
