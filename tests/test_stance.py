@@ -255,5 +255,6 @@ def test_across_languages_a_bare_year_does_not_refute_a_claimed_day(evidence, ex
 def test_a_wire_dateline_is_not_the_subject_of_the_figure_after_it(dateline):
     # The agency is the name nearest before the figure; it filed the story, it owns no figure.
     evidence = f"{dateline}Crews dug all night towards the 33 men trapped in a copper mine in the Atacama desert."
-    stance, reason = read("A cave-in at a copper mine in Chile's Atacama desert left 33 men stuck underground.", evidence)
+    claim = "A cave-in at a copper mine in Chile's Atacama desert left 33 men stuck underground."
+    stance, reason = read(claim, evidence)
     assert stance == "supports", reason
