@@ -786,6 +786,20 @@ def _ages(text: str, lang: str) -> list[Quantity]:
     return out
 
 
+def _clock_durations(text: str, lang: str) -> list[Quantity]:
+    """Hours and minutes written like a clock time after a duration word ("au terme de 3 h 54 de vol"),
+    as a duration in days; elsewhere "14 h 23" is a time of day and no figure."""
+    out = []
+    for m in re.finditer(langdata.get(lang).clock_duration, text):
+        hours, minutes = int(m.group("h")), int(m.group("m"))
+        if minutes < 60:
+            span = (m.start("h"), m.end("m"))
+            out.append(
+                Quantity(value=(hours + minutes / 60) / 24, unit="day", kind="duration", text=text[span[0] : span[1]], span=span)
+            )
+    return out
+
+
 def _multiplier_words(text: str) -> list[Quantity]:
     out = []
     for m in re.finditer(rf"\b({langdata.alternation(_MULTIPLIER_WORDS)}|(?:\w+-fold))\b", text, re.I):
@@ -849,7 +863,7 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
             without it such expressions are skipped rather than guessed.
     """
     dates = _dates(text, lang, ref_date)
-    multipliers = _multiplier_words(text) + _fractions(text) + _ages(text, lang)
+    multipliers = _multiplier_words(text) + _fractions(text) + _ages(text, lang) + _clock_durations(text, lang)
     taken = [d.span for d in dates] + [q.span for q in multipliers]
     numbers = _numbers(text, lang, taken)
     found = dates + multipliers + [n for n in numbers if not any(n.span[0] < e and s < n.span[1] for s, e in taken)]

@@ -58,6 +58,8 @@ def one(text: str, lang: str, ref: date | None = None) -> Quantity:
         ("Nvidia shipped 3.76M GPUs.", "en", 3_760_000, "gpu", "count", None),
         ("Le superordinateur compte 100k GPU.", "fr", 100_000, "gpu", "count", None),
         ("The hearing lasted an hour.", "en", 1 / 24, "day", "duration", None),
+        ("Il s'est posé à 14 h 23, au terme de 3 h 54 de vol.", "fr", 3.9 / 24, "day", "duration", None),
+        ("She won the marathon in 2h 05.", "en", (2 + 5 / 60) / 24, "day", "duration", None),
         ("It took half an hour.", "en", 1 / 48, "day", "duration", None),
         ("Half a thousand volunteers came.", "en", 500, "volunteer", "count", None),
         ("Le chantier a duré une décennie.", "fr", 3652.5, "day", "duration", None),
@@ -68,6 +70,11 @@ def test_parses_each_kind_in_both_languages(text, lang, value, unit, kind, appro
     assert (q.unit, q.kind, q.approx) == (unit, kind, approx)
     assert q.value == pytest.approx(value, rel=1e-3)
     assert text[q.span[0] : q.span[1]] == q.text
+
+
+def test_a_clock_time_is_no_figure_but_hours_and_minutes_after_a_duration_word_are():
+    assert parse_quantities("Le train part à 14 h 23 de Zurich.", "fr") == []
+    assert parse_quantities("Ouvert de 9 h 30 à 11 h 45.", "fr") == []
 
 
 def test_ranges_keep_both_ends():

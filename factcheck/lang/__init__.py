@@ -133,6 +133,9 @@ class LangData:
     age: str
     """Case-sensitive pattern of a bare number that is someone's age, in group "n": "aged 74", "he was 74.",
     "Florencio Ávalos, 31, was ..."; "74 ans" and "74-year-old" are durations already."""
+    clock_duration: str
+    """Pattern of hours and minutes written like a clock time that are a duration, in groups "h" and
+    "m": "au terme de 3 h 54 de vol" (where "à 14 h 23" is the time of day)."""
     partitive_after: str
     """What follows a number that counts part of a set named before it: "19 of them", "19 d'entre eux"."""
     partitive_before: str

@@ -588,6 +588,7 @@ DATA = LangData(
     # After "aged", after "he/she was", or set off by commas after a name (the news convention);
     # the number must end its clause, so "he was 3 points ahead" is no age.
     age=r"(?:\b[Aa]ged|\b(?:[Hh]e|[Ss]he) (?:was|is)|\b[A-ZÀ-ÖØ-Þ][\w'’-]+,)\s+(?P<n>\d{1,3})(?=\s*[,.;)](?!\d)|\s*$)",
+    clock_duration=r"\b(?:in|of|for|lasted|took)\s+(?P<h>\d{1,3})\s*h\s*(?P<m>\d{2})\b(?!\s*(?:to|-|–)\s*\d)",
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
     offset_words=r"after|before|later|earlier|ago",
