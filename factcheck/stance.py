@@ -77,8 +77,13 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\W_]+", "", _COMPANY_SUFFIX.sub("", langdata.strip_accents(name).lower()))
 
 
-_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,}(?:,[^—–\n()]{1,50}?)?\s*\([^)\n]{1,30}\)\s*[—–-]+\s+", re.M)
-"""A wire dateline opening a story ("COPIAPO, Chile, Aug 22 (Reuters) - "): where it was filed, not what it says."""
+_DATELINE = re.compile(
+    r"^\s*(?:[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,}(?:,[^—–\n()]{1,50}?)?|[A-Z][a-z]{2,8}\.?\s+\d{1,2})"
+    r"\s*\([^)\n]{1,30}\)\s*[—–-]+\s+",
+    re.M,
+)
+"""A wire dateline opening a story ("COPIAPO, Chile, Aug 22 (Reuters) - ", "Oct. 3 (Bloomberg) -- "):
+where and when it was filed, not what it says."""
 
 
 def sentences_of(text: str) -> list[str]:

@@ -45,6 +45,7 @@ def one(text: str, lang: str, ref: date | None = None) -> Quantity:
         ("Officials put the cost at around $20m.", "en", 20e6, "USD", "money", "about"),
         ("The wall is 20m high.", "en", 20, "m", "length", None),
         ("L'opération a coûté une dizaine de millions de dollars.", "fr", 10e6, "USD", "money", "about"),
+        ("Le puits a laissé fuir 4,9 millions de barils.", "fr", 4.9e6 * 158.987, "L", "volume", None),
         ("Une centaine de milliers de personnes ont défilé.", "fr", 100_000, "personne", "count", "about"),
         ("It is part of a 1.4 billion-euro clean-up.", "en", 1.4e9, "EUR", "money", None),
         ("London's Games cost about 8.8 billion pounds.", "en", 8.8e9, "GBP", "money", "about"),

@@ -250,7 +250,13 @@ def test_across_languages_a_bare_year_does_not_refute_a_claimed_day(evidence, ex
 
 @pytest.mark.parametrize(
     "dateline",
-    ["COPIAPO, Chile (AP) — ", "TOULOUSE, France, April 27 (Reuters) - ", "PORTLAND, Ore. (AP) — ", ""],
+    [
+        "COPIAPO, Chile (AP) — ",
+        "TOULOUSE, France, April 27 (Reuters) - ",
+        "PORTLAND, Ore. (AP) — ",
+        "Aug. 7 (Bloomberg) -- ",
+        "",
+    ],
 )
 def test_a_wire_dateline_is_not_the_subject_of_the_figure_after_it(dateline):
     # The agency is the name nearest before the figure; it filed the story, it owns no figure.

@@ -270,6 +270,7 @@ DATA = LangData(
         "gallons": "gallon",
         "gallon": "gallon",
         "barrels": "oil_barrel",
+        "barrel": "oil_barrel",
         "cubic metres": "meter ** 3",
         "cubic meters": "meter ** 3",
         "m³": "meter ** 3",

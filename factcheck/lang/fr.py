@@ -181,6 +181,8 @@ DATA = LangData(
         "pieds carrés": "foot ** 2",
         "pied carré": "foot ** 2",
         "mètres cubes": "meter ** 3",
+        "barils": "oil_barrel",
+        "baril": "oil_barrel",
         "nœuds": "knot",
         "noeuds": "knot",
         "mégawatt": "megawatt",
