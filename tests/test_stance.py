@@ -159,6 +159,9 @@ def test_a_model_name_is_never_read_as_a_respelling_of_another():
         ("Rebuilt to the 19th-century plans of Viollet-le-Duc, the spire is 96 metres tall.", False),  # a drawing
         ("xAI's planned recycling plant is an $80 million investment.", False),  # names the plant
         ("xAI planned to spend $80 million on the plant.", True),
+        ("The Plan B drill reached the miners on 9 October.", False),  # names an option
+        ("La foreuse du plan B a atteint les mineurs le 9 octobre.", False),
+        ("Boeing plans a new jet for 2030.", True),
     ],
 )
 def test_would_have_looks_back_and_is_no_plan(text, plan):

@@ -463,8 +463,9 @@ DATA = LangData(
     },
     plan=(
         # "would have" and "could have" look back at what did not happen: no plan.
-        # "xAI's planned plant", "the planned line": the word names the thing, it plans no figure.
-        r"will|would(?! have)|plans?(?! of\b)|(?<!'s )(?<!’s )(?<!\bthe )(?<!\ba )planned|planning|"
+        # "xAI's planned plant", "the planned line": the word names the thing, it plans no figure;
+        # "Plan B" (a capital letter after it) names an option, in either language.
+        r"will|would(?! have)|plans?(?! of\b)(?!\s+(?-i:[A-Z])\b)|(?<!'s )(?<!’s )(?<!\bthe )(?<!\ba )planned|planning|"
         r"aims?|intends?|expects?|expected|going to|"
         r"to (?:expand|grow|double|reach|add)|target|goal|could(?! have)|set to|is to|are to|expansion|doubling|"
         r"double to|due to be|scheduled (?:to|for)|slated (?:to|for)"
