@@ -173,7 +173,7 @@ class FactChecker:
         verdicts = []
         for i, (claim, passages) in enumerate(zip(claims, chosen, strict=True)):
             evidence = self.stance.judge_many([(claim, p) for p in passages], article_date)  # one batch per claim
-            verdicts.append(decide(claim, evidence))
+            verdicts.append(decide(claim, evidence, learned_alone=self.settings.stance == "model"))
             if progress:
                 progress(i + 1, len(claims))
         return verdicts

@@ -982,8 +982,12 @@ def comparable(a: Quantity, b: Quantity) -> bool:
 
 
 def _interval(q: Quantity) -> tuple[float, float, bool, bool]:
-    """(low, high, low_open, high_open) for a number with its hedge."""
-    v = float(q.value)
+    """(low, high, low_open, high_open) for a number with its hedge.
+
+    Values are rounded to 12 significant digits so that the same figure reached by two
+    conversions ("half an hour", "30 minutes") has equal ends.
+    """
+    v = _snap(float(q.value))
     a = q.approx
     if a == "more than":
         return v, math.inf, True, True
@@ -996,8 +1000,12 @@ def _interval(q: Quantity) -> tuple[float, float, bool, bool]:
     if a == "about":
         return v * (1 - ABOUT), v * (1 + ABOUT), False, False
     if a == "range" and q.upper is not None:
-        return v, float(q.upper), False, False
+        return v, _snap(float(q.upper)), False, False
     return v, v, False, False
+
+
+def _snap(x: float) -> float:
+    return float(f"{x:.12g}") if math.isfinite(x) else x
 
 
 def _rel(a: float, b: float) -> float:

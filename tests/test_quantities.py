@@ -78,6 +78,12 @@ def test_a_clock_time_is_no_figure_but_hours_and_minutes_after_a_duration_word_a
     assert parse_quantities("Ouvert de 9 h 30 à 11 h 45.", "fr") == []
 
 
+def test_the_same_bound_reached_by_two_conversions_is_the_same_bound():
+    half_an_hour = one("It must cut its load within half an hour.", "en")
+    thirty_minutes = one("It must cut its load within 30 minutes.", "en")
+    assert compare(half_an_hour, thirty_minutes).outcome == "supports"
+
+
 def test_ranges_keep_both_ends():
     for text, lang in (("between 8 and 50 MW", "en"), ("de 8 à 50 MW", "fr"), ("The turbines draw 8-50 MW.", "en")):
         q = one(text, lang)

@@ -177,10 +177,29 @@ def test_a_rounder_figure_does_not_qualify_a_precisely_supported_claim():
 def test_a_learned_reading_counts_only_when_more_likely_right_than_wrong():
     weak = replace(ev("a", Stance.SUPPORTS, score=0.45), judge="model")
     strong = replace(ev("b", Stance.SUPPORTS, score=0.85), judge="model")
-    assert decide(CLAIM, [weak]).label is Label.NOT_ENOUGH_INFO
-    assert decide(CLAIM, [weak, strong]).label is Label.SUPPORTED
+    # (As the only reader: beside the comparator, learned agreement alone never decides; see below.)
+    assert decide(CLAIM, [weak], learned_alone=True).label is Label.NOT_ENOUGH_INFO
+    assert decide(CLAIM, [weak, strong], learned_alone=True).label is Label.SUPPORTED
     # Learned support needs more than learned refutation: at 0.6 it is not enough, a refutation is.
-    assert decide(CLAIM, [replace(strong, stance_score=0.6)]).label is Label.NOT_ENOUGH_INFO
+    assert decide(CLAIM, [replace(strong, stance_score=0.6)], learned_alone=True).label is Label.NOT_ENOUGH_INFO
     assert decide(CLAIM, [replace(strong, stance=Stance.REFUTES, stance_score=0.6)]).label is Label.REFUTED
     # The comparator's readings are exact comparisons: they count whatever their calibrated score.
     assert decide(CLAIM, [ev("c", Stance.SUPPORTS, score=0.3, days=91)]).label is Label.SUPPORTED
+
+
+def test_a_learned_readers_agreement_in_one_source_is_a_lead_not_a_verdict():
+    one = [replace(ev("a", Stance.SUPPORTS), judge="crossencoder")]
+    verdict = decide(CLAIM, one)
+    assert verdict.label is Label.NOT_ENOUGH_INFO
+    assert "A learned reader finds agreement in A, 2024-10-28" in verdict.rationale
+    # Two sources read alike, a comparator's reading beside it, or the learned reader as the only
+    # reader (the ablation): then it counts.
+    two = [*one, replace(ev("b", Stance.SUPPORTS), judge="crossencoder")]
+    assert decide(CLAIM, two).label is Label.SUPPORTED
+    assert decide(CLAIM, [*one, ev("c", Stance.SUPPORTS, days=91)]).label is Label.SUPPORTED
+    assert decide(CLAIM, one, learned_alone=True).label is Label.SUPPORTED
+
+
+def test_a_learned_readers_agreement_does_not_outweigh_a_comparators_refutation():
+    read = replace(ev("a", Stance.SUPPORTS), judge="crossencoder")
+    assert decide(CLAIM, [read, ev("b", Stance.REFUTES, days=400)]).label is Label.REFUTED

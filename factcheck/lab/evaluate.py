@@ -290,7 +290,7 @@ def _run_claims(
             passages = [_passage(item, i, text) for i, text in enumerate(item.evidence)]
             reader.warm(claim, passages)
             evidence = [reader.judge(claim, p, item.article_date) for p in passages]
-            verdict = decide(claim, evidence)
+            verdict = decide(claim, evidence, learned_alone=system == "model")
             out.append(_verdict_prediction(item, table, verdict))
         if progress:
             progress(done, len(items))
