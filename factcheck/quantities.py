@@ -9,6 +9,7 @@ Comparison of a claimed quantity with one found in evidence (`compare`):
 |---|---|
 | different kinds, units or currencies | unrelated |
 | counts or money stated as points, more than 10 times apart | unrelated: a different figure, not a contradiction |
+| a ceiling ("up to", "at most", "less than") against a point more than 10 times under it | unrelated ("up to 2,400 workers at once" says nothing of 200) |
 | exact vs exact, relative error ≤ 5% (≤ 10% for durations: a "month" is loose) | supports |
 | exact vs exact, relative error ≤ 35% | partly ("three months" vs 122 days: off by 25%) |
 | exact vs exact, further apart | refutes ("two years" vs 122 days) |
@@ -1039,8 +1040,11 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
         return _compare_dates(claimed, found)
     cv, fv = abs(float(claimed.value)), abs(float(found.value))
     point_values = claimed.approx in (None, "about") and found.approx in (None, "about")
+    # "Up to 2,400 workers at once" is no statement about 200 of them: a ceiling read against a
+    # point far under it parts ways as two points do.
+    ceiling = claimed.approx in ("up to", "at most", "less than") and found.approx in (None, "about")
     # Point counts, amounts and measurements part ways sooner than durations and bounds.
-    apart = SAME_THING_RATIO if point_values and claimed.kind != "duration" else FAR_APART_RATIO
+    apart = SAME_THING_RATIO if (point_values or ceiling) and claimed.kind != "duration" else FAR_APART_RATIO
     if (
         claimed.kind not in ("date", "temperature", "percent", "multiplier")
         and cv

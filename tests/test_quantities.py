@@ -84,6 +84,12 @@ def test_the_same_bound_reached_by_two_conversions_is_the_same_bound():
     assert compare(half_an_hour, thirty_minutes).outcome == "supports"
 
 
+def test_a_ceiling_says_nothing_of_a_point_far_under_it():
+    ceiling = one("Up to 2,400 workers were on the site at once.", "en")
+    assert compare(ceiling, one("About 200 workers died.", "en")).outcome == "unrelated"
+    assert compare(ceiling, one("2,100 workers were on the site.", "en")).outcome == "supports"
+
+
 def test_ranges_keep_both_ends():
     for text, lang in (("between 8 and 50 MW", "en"), ("de 8 à 50 MW", "fr"), ("The turbines draw 8-50 MW.", "en")):
         q = one(text, lang)
@@ -256,12 +262,14 @@ def test_comparison_does_not_change_under_unit_conversion(claimed_weeks, found_w
 @settings(max_examples=150, deadline=None)
 @given(
     bound=st.integers(min_value=10, max_value=10**7),
-    frac=st.floats(min_value=0.05, max_value=0.95),
+    frac=st.floats(min_value=0.11, max_value=0.95),
     hedge=st.sampled_from(["less than", "at most", "up to"]),
 )
 def test_values_inside_an_upper_bound_support_and_far_outside_refute(bound, frac, hedge):
     claimed = Q(bound, approx=hedge)
     assert compare(claimed, Q(round(bound * frac) or 1)).outcome == "supports"
+    # Under a tenth of the ceiling, a point is another figure (see the 2,400 workers above).
+    assert compare(claimed, Q(bound / 20)).outcome == "unrelated"
     assert compare(claimed, Q(bound * 3)).outcome == "refutes"
     lower = Q(bound, approx="more than")
     assert compare(lower, Q(bound * 2)).outcome == "supports"
