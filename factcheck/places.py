@@ -92,9 +92,15 @@ def is_place(name: str) -> bool:
     so a name counts as a place when it is a country, a US state or a sizeable city, and is
     not written as an acronym.
     """
-    if (name.isupper() and len(name) <= 4) or re.search(r"[a-z][A-Z]", name):
-        return False  # an acronym or a brand written in camel case ("AMD", "xAI", "eBay")
+    if written_as_brand(name):
+        return False
     return any(p.kind != "city" or p.population >= PROMINENT_POPULATION for p in lookup(name))
+
+
+def written_as_brand(name: str) -> bool:
+    """An acronym or a brand written in camel case ("AMD", "xAI", "eBay"): no place, whatever
+    small town or airport code the gazetteer files under the same letters ("xAI" is Xinyang's)."""
+    return (name.isupper() and len(name) <= 4) or bool(re.search(r"[a-z][A-Z]", name))
 
 
 def is_country(name: str) -> bool:

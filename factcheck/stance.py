@@ -774,11 +774,14 @@ class ComparatorStance:
                 not self.frames or not words or self._meets(words, sentences[i], same_language)
             ):
                 return _Reading(Stance.SUPPORTS, score, f"places it in {', '.join(named)}", sentences[i])
-            # Another place refutes only in a sentence about the same subject that puts it there.
+            # Another place refutes only in a sentence about the same subject that puts it there,
+            # and that does not also name the claim's ("meeting in Murray, Kentucky, ... to the
+            # data centre in South Memphis").
             if (
                 named
                 and _shares_subject(claim, sentences[i])
                 and all(places.compatible(c, n) is False for c in claimed for n in named)
+                and not any(normalise_name(c) in normalise_name(sentences[i]) for c in claimed)
             ):
                 return _Reading(
                     Stance.REFUTES, score, f"places it in {', '.join(named)}, not {', '.join(claimed)}", sentences[i]
@@ -861,7 +864,7 @@ def _places_in(sentence: str) -> list[str]:
         at = sentence.find(e)
         if _ARTICLE_BEFORE.search(sentence[:at]) and all(p.kind == "city" for p in places.lookup(e)):
             continue  # "the Dali", "le Dali": a city's name with an article names a ship, a hotel, a painting
-        if is_place(e) or (places.lookup(e) and LOCATED.search(sentence[:at])):
+        if is_place(e) or (places.lookup(e) and LOCATED.search(sentence[:at]) and not places.written_as_brand(e)):
             out.append(e)
     return out
 

@@ -267,3 +267,16 @@ def test_a_wire_dateline_is_not_the_subject_of_the_figure_after_it(dateline):
     claim = "A cave-in at a copper mine in Chile's Atacama desert left 33 men stuck underground."
     stance, reason = read(claim, evidence)
     assert stance == "supports", reason
+
+
+def test_a_sentence_that_also_names_the_claimed_place_does_not_put_it_elsewhere():
+    # The board met in Murray, Kentucky; the data centre is in South Memphis. And "xAI", which the
+    # gazetteer files under an airport code, is a brand, never a place.
+    evidence = (
+        "The utility's board, meeting in Murray, Kentucky, agreed to supply power to xAI's data centre "
+        "for Colossus in South Memphis."
+    )
+    stance, reason = read("Colossus is located in Memphis, Tennessee.", evidence)
+    assert stance != "refutes", reason
+    stance, reason = read("Colossus is located in Memphis.", "Colossus is located in Atlanta.")
+    assert stance == "refutes", reason
