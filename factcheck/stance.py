@@ -601,12 +601,13 @@ class ComparatorStance:
         best: _Reading | None = None
         for i in self._about(sims):
             sentence = sentences[i]
-            if not _states_event(event, sentence) or bool(NEGATION.search(sentence)) != negated:
+            named = find_entities(sentence, known_names(passage.text))
+            if not _states_event(event, _blank(sentence, named)) or bool(NEGATION.search(sentence)) != negated:
                 continue  # not the claim's event, or the event denied ("was not built by")
             # What it was done to may be named elsewhere in the passage ("manages the project").
             if not any(_same_name(t, e) for t in themes for e in find_entities(passage.text)):
                 continue
-            found = _doer(sentence, find_entities(sentence, known_names(passage.text)), event, role)
+            found = _doer(sentence, named, event, role)
             if found is None or any(_same_name(t, found[0]) for t in themes):
                 continue
             score = min(1.0, 0.5 + sims[i] / 2)
@@ -1328,12 +1329,20 @@ def _doer(text: str, names: Sequence[str], event: set[str], role: str | None = N
                     return n, "by"
         if role == "by":
             return None
-    words = list(_WORD.finditer(text))
+    # An event word inside a name is no event ("Environmental" in "Southern Environmental Law Center").
+    words = list(_WORD.finditer(_blank(text, names)))
     at = next((w.start() for w in words if terms(w.group()) & event), None)
     if at is None:
         return None
     before = [n for n in names if 0 <= text.find(n) < at]
     return (before[0], "subject") if before else None
+
+
+def _blank(text: str, names: Sequence[str]) -> str:
+    """text with each of names written over by spaces, so that positions stay where they were."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " " * len(name))
+    return text
 
 
 def initials(name: str) -> str:

@@ -280,3 +280,18 @@ def test_a_sentence_that_also_names_the_claimed_place_does_not_put_it_elsewhere(
     assert stance != "refutes", reason
     stance, reason = read("Colossus is located in Memphis.", "Colossus is located in Atlanta.")
     assert stance == "refutes", reason
+
+
+def test_a_word_inside_a_name_is_not_the_event_that_names_its_doer():
+    # "Environmental" and "criticised" are the claim's event words, but the first is inside the
+    # Southern Environmental Law Center's name: that name did not do the claim's event.
+    claim = (
+        "In November, the Tennessee Valley Authority (TVA) signed off on power for the site, "
+        "a decision that environmental groups criticised."
+    )
+    evidence = (
+        "The Southern Environmental Law Center criticised the Tennessee Valley Authority after its board "
+        "agreed to supply power to the site."
+    )
+    stance, reason = read(claim, evidence)
+    assert stance != "refutes", reason
