@@ -795,9 +795,8 @@ def _clock_durations(text: str, lang: str) -> list[Quantity]:
         hours, minutes = int(m.group("h")), int(m.group("m"))
         if minutes < 60:
             span = (m.start("h"), m.end("m"))
-            out.append(
-                Quantity(value=(hours + minutes / 60) / 24, unit="day", kind="duration", text=text[span[0] : span[1]], span=span)
-            )
+            days = (hours + minutes / 60) / 24
+            out.append(Quantity(value=days, unit="day", kind="duration", text=text[span[0] : span[1]], span=span))
     return out
 
 

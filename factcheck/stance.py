@@ -598,15 +598,16 @@ class ComparatorStance:
         name, role = doer
         themes = [e for e in names if e != name]
         negated = bool(NEGATION.search(claim.text))
+        known = known_names(passage.text)
+        # What it was done to may be named elsewhere in the passage ("manages the project").
+        if not any(_same_name(t, e) for t in themes for e in find_entities(passage.text)):
+            return None
         best: _Reading | None = None
         for i in self._about(sims):
             sentence = sentences[i]
-            named = find_entities(sentence, known_names(passage.text))
+            named = find_entities(sentence, known)
             if not _states_event(event, _blank(sentence, named)) or bool(NEGATION.search(sentence)) != negated:
                 continue  # not the claim's event, or the event denied ("was not built by")
-            # What it was done to may be named elsewhere in the passage ("manages the project").
-            if not any(_same_name(t, e) for t in themes for e in find_entities(passage.text)):
-                continue
             found = _doer(sentence, named, event, role)
             if found is None or any(_same_name(t, found[0]) for t in themes):
                 continue
