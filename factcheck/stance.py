@@ -77,6 +77,30 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\W_]+", "", _COMPANY_SUFFIX.sub("", langdata.strip_accents(name).lower()))
 
 
+@lru_cache(maxsize=4096)
+def _name_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in re.split(r"[\W_]+", _COMPANY_SUFFIX.sub("", langdata.strip_accents(text).lower())) if w)
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether text names `name` (as `normalise_name` folds it) in whole words.
+
+    Folding spaces away lets "Super Micro" meet "Supermicro", but a plain substring test on the
+    folded text would also find "paris" in "comparisons" and "nasa" in "Pasadena's": the name must
+    be one word of the text or several words run together.
+    """
+    words = _name_words(text)
+    for i, word in enumerate(words):
+        run = word
+        for following in words[i + 1 :]:
+            if not name.startswith(run) or len(run) >= len(name):
+                break
+            run += following
+        if run == name:
+            return True
+    return False
+
+
 _DATELINE = re.compile(
     r"^\s*(?:[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,}(?:,[^—–\n()]{1,50}?)?|[A-Z][a-z]{2,8}\.?\s+\d{1,2})"
     r"\s*\([^)\n]{1,30}\)\s*[—–-]+\s+",
@@ -314,10 +338,10 @@ class ComparatorStance:
         fits: list[float] = []
         restated: list[tuple[Quantity, int, Quantity, str, Comparison]] = []
         by_reader: set[int] = set()
-        passage_names = normalise_name(" ".join(sentences))
+        passage_text = " ".join(sentences)
         known = known_names(" ".join(sentences))
         wanted = _names(claim.text)
-        named = [any(w in normalise_name(sentence) for w in wanted) for sentence in sentences]
+        named = [any(mentions(sentence, w) for w in wanted) for sentence in sentences]
         for i, sentence in enumerate(sentences):
             for found in figures[i]:
                 for q in claimed:
@@ -360,7 +384,7 @@ class ComparatorStance:
                         and not _statement_date(claim.text, q.span)
                     ):
                         continue  # "the chamber said on Wednesday": when it was said, not when it happened
-                    if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_names, known):
+                    if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_text, known):
                         aligned = None
                     comparison = _compare_respelled(q, found) if respelled else compare(q, found)
                     if respelled:
@@ -513,7 +537,7 @@ class ComparatorStance:
         # The claim's subject named at the figure ties it to the claim, unless the name owns
         # another thing there ("Webb's primary mirror measures 6.5 m" is not Webb's sunshield).
         names = _names(claim.text)
-        if not names or not any(n in normalise_name(window) for n in names):
+        if not names or not any(mentions(window, n) for n in names):
             return False
         owned = _owned_words(window, names)
         return not owned or self._meets(wanted, " ".join(owned), same_language)
@@ -565,8 +589,7 @@ class ComparatorStance:
         same = (passage.language or claim.lang) == claim.lang
         event = predicate_terms(claim)
         for i in self._about(sims):
-            text = normalise_name(sentences[i])
-            if not any(w in text for w in wanted):
+            if not any(mentions(sentences[i], w) for w in wanted):
                 continue
             if (same and event and event & terms(sentences[i])) or (not same and sims[i] >= self.topical + DATE_MARGIN):
                 return _Reading(
@@ -686,7 +709,7 @@ class ComparatorStance:
         known = known_names(passage.text)
         for i in self._about(sims):
             sentence = sentences[i]
-            named = sum(n in normalise_name(sentence) for n in names)
+            named = sum(mentions(sentence, n) for n in names)
             if not about_subject(claim, sentence, known) or bool(NEGATION.search(sentence)) != negated:
                 continue
             if is_plan(sentence) != planned:
@@ -727,8 +750,9 @@ class ComparatorStance:
             if sims[i] < self.topical:
                 continue
             listed = {normalise_name(e): e for e in find_entities(sentence) if not is_place(e)}
-            text = normalise_name(sentence)
-            present = {k for k in wanted if k and (k in listed or k in text) and not _declined(sentence, wanted[k])}
+            present = {
+                k for k in wanted if k and (k in listed or mentions(sentence, k)) and not _declined(sentence, wanted[k])
+            }
             missing = [wanted[k] for k in wanted if k not in present]
             others = [v for k, v in listed.items() if k not in wanted and not any(k in w or w in k for w in wanted)]
             score = min(1.0, 0.5 + sims[i] / 2)
@@ -783,7 +807,7 @@ class ComparatorStance:
                 named
                 and _shares_subject(claim, sentences[i])
                 and all(places.compatible(c, n) is False for c in claimed for n in named)
-                and not any(normalise_name(c) in normalise_name(sentences[i]) for c in claimed)
+                and not any(mentions(sentences[i], normalise_name(c)) for c in claimed)
             ):
                 return _Reading(
                     Stance.REFUTES, score, f"places it in {', '.join(named)}, not {', '.join(claimed)}", sentences[i]
@@ -1130,10 +1154,8 @@ def _names(text: str) -> frozenset[str]:
 def _shares_subject(claim: Claim, sentence: str) -> bool:
     """Whether sentence names what the claim is about: one of its names, or (same words) its subject terms."""
     wanted = _names(claim.text)
-    if wanted:
-        text = normalise_name(sentence)
-        if any(n in text for n in wanted):
-            return True
+    if any(mentions(sentence, n) for n in wanted):
+        return True
     return bool((terms(claim.text) - _figure_words(claim)) & terms(sentence))
 
 
@@ -1173,7 +1195,7 @@ _APPOSITION = re.compile(r"^\W*(?P<head>[^,;]{1,80}?)\s*,\s*(?=[a-zà-ÿ])[^,;]*
 """A sentence's head name and the lower-case apposition after it, up to its closing comma."""
 
 
-def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set[str] | None = None) -> bool:
+def _figure_of_another(claim: Claim, before: str, passage: str, known: set[str] | None = None) -> bool:
     """Whether the name nearest before a figure is another subject the passage sets beside the claim's.
 
     "Unlike Hubble, which orbits about 540 km up, Webb ..." and "Hubble, lui, évolue à 540 km":
@@ -1188,7 +1210,7 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     contrasted = bool(_CONTRAST.search(before))
     # Another country is another subject even where the passage never names the claim's
     # ("France ended fifth with 16 golds" is not the US's or China's count).
-    if not any(w in passage_names for w in wanted) and not contrasted and not _rival_country(claim, before):
+    if not any(mentions(passage, w) for w in wanted) and not contrasted and not _rival_country(claim, before):
         return False
     # A capital opening the sentence ("Sometime between May 23 ...") is a name only if the passage
     # also writes it with a capital mid-sentence; units ("Celsius") never are.
@@ -1199,7 +1221,7 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
     # "Edison Peña, l'amateur d'Elvis Presley qui courait ..., a bouclé": an apposition right after
     # the claim's own name at the head of the sentence renames it; its names own no figure.
     head = _APPOSITION.match(before)
-    if head and not contrasted and any(w in normalise_name(head.group("head")) for w in wanted):
+    if head and not contrasted and any(mentions(head.group("head"), w) for w in wanted):
         before = before[: head.end("head")] + " " + before[head.end() :]
     every = find_entities(before)
     found = every if contrasted else find_entities(before, known)
@@ -1219,7 +1241,7 @@ def _figure_of_another(claim: Claim, before: str, passage_names: str, known: set
         return False
     # "xAI and NVIDIA completed it in 122 days": a name joined to the claim's shares its figure
     # ("Unlike France, Japan won 45" sets them apart).
-    if not contrasted and len(names) >= 2 and any(w in normalise_name(names[-2]) for w in wanted):
+    if not contrasted and len(names) >= 2 and any(mentions(names[-2], w) for w in wanted):
         between = before[before.rfind(names[-2]) + len(names[-2]) : before.rfind(names[-1])]
         if _JOINED.fullmatch(between):
             return False
@@ -1241,7 +1263,7 @@ def names_subject(claim: Claim, sentence: str, known: set[str] | None = None) ->
     first = _opening_word(claim.text)
     if known is not None and first in names and first not in {normalise_name(k) for k in known}:
         names = names - {first}
-    return not names or any(n in normalise_name(sentence) for n in names)
+    return not names or any(mentions(sentence, n) for n in names)
 
 
 def _opening_word(text: str) -> str:
@@ -1262,8 +1284,7 @@ def about_subject(claim: Claim, sentence: str, known: set[str] | None = None) ->
     names = _names(claim.text)
     if not names:
         return True
-    folded = normalise_name(sentence)
-    named = sum(n in folded for n in names)
+    named = sum(mentions(sentence, n) for n in names)
     if not named:
         return False
     if named == len(names):

@@ -4,7 +4,7 @@ import pytest
 
 from factcheck.claims import make_claim
 from factcheck.quantities import parse_quantities
-from factcheck.stance import ComparatorStance, derived_quantities, is_plan, listed_names
+from factcheck.stance import ComparatorStance, derived_quantities, is_plan, listed_names, mentions, normalise_name
 from factcheck.types import Passage
 
 pytestmark = pytest.mark.unit
@@ -295,3 +295,25 @@ def test_a_word_inside_a_name_is_not_the_event_that_names_its_doer():
     )
     stance, reason = read(claim, evidence)
     assert stance != "refutes", reason
+
+
+@pytest.mark.parametrize(
+    "text, name, named",
+    [
+        ("Comparisons of cost were made.", "Paris", False),
+        ("Engineers at Pasadena's lab", "NASA", False),
+        ("Super Micro shipped the racks.", "Supermicro", True),
+        ("Supermicro Computer Inc. said so.", "Super Micro", True),
+        ("Nvidia's chips", "Nvidia", True),
+        ("les moteurs Rolls-Royce", "Rolls Royce", True),
+        ("la société d'Elon Musk", "Musk", True),
+    ],
+)
+def test_a_name_is_read_in_whole_words(text, name, named):
+    assert mentions(text, normalise_name(name)) is named
+
+
+def test_a_short_place_inside_a_longer_word_does_not_spare_a_refutation():
+    evidence = "Comparisons aside, the summit was held in Vienna last week."
+    stance, reason = read("The summit was held in Paris.", evidence)
+    assert stance == "refutes", reason
