@@ -580,6 +580,8 @@ def _read_quantity(text: str, lang: str, start: int, end: int, value: float, is_
     # A lowercase "m" or "b" glued to an amount after a currency sign is a scale ("$20m", "£3b"),
     # where after a bare number it is a unit ("a 20m wall").
     glued = "[kKMBmb]" if is_digit and _SIGN_BEFORE.search(before) else "[kKMB]"
+    if is_digit and re.match(langdata.get(lang).glued_million, after):  # "2.5m people"
+        glued = "[kKMBm]"
     # "une dizaine de millions": an approximate number scales through "de".
     link = rf"(?:\s+(?:{_OF})\s*)?" if _APPROXIMATE.keys() & set(low_token.split()) else ""
     m = re.match(

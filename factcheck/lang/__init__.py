@@ -136,6 +136,10 @@ class LangData:
     clock_duration: str
     """Pattern of hours and minutes written like a clock time that are a duration, in groups "h" and
     "m": "au terme de 3 h 54 de vol" (where "à 14 h 23" is the time of day)."""
+    glued_million: str
+    """Pattern of what follows a number and glued lowercase letters that make them a scale, not a unit,
+    without a currency sign: "2.5m people" is 2.5 million where "a 20m wall" is metres ("(?!)" where
+    the language writes no such scale)."""
     partitive_after: str
     """What follows a number that counts part of a set named before it: "19 of them", "19 d'entre eux"."""
     partitive_before: str

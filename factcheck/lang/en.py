@@ -591,6 +591,13 @@ DATA = LangData(
     # the number must end its clause, so "he was 3 points ahead" is no age.
     age=r"(?:\b[Aa]ged|\b(?:[Hh]e|[Ss]he) (?:was|is)|\b[A-ZÀ-ÖØ-Þ][\w'’-]+,)\s+(?P<n>\d{1,3})(?=\s*[,.;)](?!\d)|\s*$)",
     clock_duration=r"\b(?:in|of|for|lasted|took)\s+(?P<h>\d{1,3})\s*h\s*(?P<m>\d{2})\b(?!\s*(?:to|-|–)\s*\d)",
+    # Newspaper style writes "2.5m people", "3m barrels": before what news counts in millions, a glued
+    # "m" is a scale. Only those nouns: "10m waves" and "the 400m hurdles" are metres.
+    glued_million=(
+        r"m(?=\s+(?:people|men|women|children|residents|inhabitants|viewers|users|visitors|passengers|customers"
+        r"|households|homes|jobs|workers|voters|votes|barrels|tonnes|tons|litres|gallons|copies|doses|subscribers"
+        r"|shares|followers|downloads|refugees|migrants|deaths|cases|acres|hectares)\b)"
+    ),
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
     offset_words=r"after|before|later|earlier|ago",

@@ -455,6 +455,7 @@ DATA = LangData(
     and_a_half=r"et demie?",
     age=r"\b(?:[Ââ]gée?s? de)\s+(?P<n>\d{1,3})(?=\s*[,.;)](?!\d)|\s*$)",
     clock_duration=r"\b(?:en|de|d['’]|pendant|durant|duré|dure|durera|mis|fallu)\s+(?P<h>\d{1,3})\s*h\s*(?P<m>\d{2})\b(?!\s*(?:à|-|–)\s*\d)",
+    glued_million=r"(?!)",  # French writes "2,5 M" or "2,5 millions": a glued "m" is metres
     partitive_after=r"d['’]entre (?:eux|elles)",
     partitive_before=r"dont|parmi (?:eux|elles|lesquels|lesquelles)",
     offset_words=r"après|avant|plus tard|plus tôt|auparavant",
