@@ -784,8 +784,9 @@ class ComparatorStance:
 
         Naming the place is not enough: "the ship had just left Baltimore" does not bear out
         "the FBI opened an inquiry into its departure from Baltimore"; the sentence must hold
-        one of the claim's words besides its names ("summit" for "the summit was held in Geneva").
-        """
+        one of the claim's words besides its names ("summit" for "the summit was held in Geneva"),
+        and name one of the claim's names where it has some: "the text had been initialled in
+        Brussels" is another step than "the ITER agreement was signed in Brussels"."""
         if claim.kind != "place":
             return None
         claimed = [e for e in claim.entities if is_place(e)]
@@ -797,7 +798,11 @@ class ComparatorStance:
             named = _places_in(sentences[i])
             score = min(1.0, 0.5 + sims[i] / 2)
             if all(any(places.compatible(c, n) for n in named) for c in claimed) and (
-                not self.frames or not words or self._meets(words, sentences[i], same_language)
+                not self.frames
+                or (
+                    (not words or self._meets(words, sentences[i], same_language))
+                    and names_subject(claim, sentences[i])
+                )
             ):
                 return _Reading(Stance.SUPPORTS, score, f"places it in {', '.join(named)}", sentences[i])
             # Another place refutes only in a sentence about the same subject that puts it there,

@@ -138,7 +138,9 @@ def test_sibling_pairs_are_two_facts_of_one_report_never_from_scored_corpora():
 
     from factcheck.lab.train_crossencoder import SIBLING_CORPORA, sibling_pairs
 
-    held = ("jwst", "keybridge", "iter", "millau", "gotthard", "a380", "chileminers", "boeingmax", "deepwater", "rosetta")
+    held = (
+        "jwst", "keybridge", "iter", "millau", "gotthard", "a380", "chileminers", "boeingmax", "deepwater", "rosetta",
+    )  # fmt: skip
     assert not any(name in folder for folder in SIBLING_CORPORA for name in held)
     made = sibling_pairs(random.Random(3))
     assert len(made) > 300

@@ -317,3 +317,9 @@ def test_a_short_place_inside_a_longer_word_does_not_spare_a_refutation():
     evidence = "Comparisons aside, the summit was held in Vienna last week."
     stance, reason = read("The summit was held in Paris.", evidence)
     assert stance == "refutes", reason
+
+
+def test_a_place_supports_only_a_sentence_that_names_the_claims_subject():
+    claim = "The ITER agreement was signed in Brussels."
+    assert read(claim, "The text of the accord had been signed off in Brussels by negotiators in May.")[0] == "neutral"
+    assert read(claim, "The ITER agreement was signed in Brussels by seven partners.")[0] == "supports"
