@@ -108,6 +108,41 @@ def is_country(name: str) -> bool:
     return is_place(name) and any(p.kind == "country" for p in lookup(name))
 
 
+_DEMONYM_ENDINGS = (
+    ("n", "an", "ian", "ese", "en", "ien", "ain", "ais"),
+    ("an", "ian", "ese", "ean", "en", "ien", "een"),
+)
+"""How a nationality word grows from its country's name, whole or less its last letter, in the
+languages factcheck reads: Korea-n, Chile-an, Japan-ese, Brésil-ien, Maroc-ain, Sénégal-ais;
+Morocc(o)-an, Ital(y)-ian, Chin(a)-ese, Bolivi(e)-en, Canad(a)-ien, Europ(e)-een."""
+
+
+@cache
+def _demonyms() -> frozenset[str]:
+    from babel import Locale
+
+    countries = {fold(name) for name, places in _index().items() if any(p.kind == "country" for p in places)}
+    countries |= {"europe", "afrique", "africa", "asia", "asie"}
+    made = {
+        c[: len(c) - cut] + ending for c in countries if " " not in c for cut in (0, 1) for ending in _DEMONYM_ENDINGS[cut]
+    }
+    # Irregular ones ("French", "Dutch", "allemand") are mostly a language's name too.
+    languages = {fold(n) for code in langdata.available() for n in Locale.parse(code).languages.values()}
+    irregular = {fold(w) for code in langdata.available() for w in langdata.get(code).irregular_demonyms.split("|")}
+    return frozenset(w for w in made | languages if len(w) >= 5 and " " not in w) - countries | irregular
+
+
+def is_demonym(word: str) -> bool:
+    """Whether a capitalised word is a nationality ("Japanese", "Chilean", "Américaine", "Suisses"):
+    it says where someone is from, not who they are, so it names no subject."""
+    folded = fold(word)
+    if " " in folded or is_place(word):
+        return False
+    forms = {folded, folded.removesuffix("s"), folded.removesuffix("e"), folded.removesuffix("es")}
+    forms |= {f.removesuffix("n") for f in forms if f.endswith("nn")}  # "canadienne", "italienne"
+    return bool(forms & _demonyms()) or (folded.endswith("s") and is_country(word[:-1]))
+
+
 def within(inner: Place, outer: Place) -> bool:
     """Whether inner lies inside outer (a city in its state or country, a state in its country)."""
     if inner == outer:

@@ -1150,10 +1150,11 @@ _NAME_PARTS = re.compile(rf"['’]s?(?:\s+|$)|\s+(?:{langdata.pattern('fraction_
 @lru_cache(maxsize=4096)
 def _names(text: str) -> frozenset[str]:
     # "Tesla's Dojo" and "NIRSpec de Webb" name two things, each of which a source may name alone.
+    # A nationality ("the Japanese diplomat") says where someone is from, not who: no name either.
     parts = [
         p for e in find_entities(text) if not is_place(e) for p in _NAME_PARTS.split(e)
     ]
-    return frozenset(normalise_name(p) for p in parts if not is_place(p)) - {""}
+    return frozenset(normalise_name(p) for p in parts if not is_place(p) and not places.is_demonym(p)) - {""}
 
 
 def _shares_subject(claim: Claim, sentence: str) -> bool:
@@ -1295,7 +1296,10 @@ def about_subject(claim: Claim, sentence: str, known: set[str] | None = None) ->
     if named == len(names):
         return True
     return not any(
-        not is_place(e) and not _is_unit(e) and not any(n in normalise_name(e) or normalise_name(e) in n for n in names)
+        not is_place(e)
+        and not places.is_demonym(e)
+        and not _is_unit(e)
+        and not any(n in normalise_name(e) or normalise_name(e) in n for n in names)
         for e in find_entities(sentence, known)
     )
 

@@ -16,7 +16,7 @@ import pytest
 from factcheck import lang
 from factcheck.claims import detect_language, make_claim
 from factcheck.errors import InputError
-from factcheck.places import compatible, is_country, is_place
+from factcheck.places import compatible, is_country, is_demonym, is_place
 from factcheck.quantities import compare, parse_quantities
 from factcheck.stance import ComparatorStance
 from factcheck.types import Passage
@@ -136,6 +136,29 @@ def test_places_come_from_the_gazetteer():
     assert compatible("Geneva", "Vienna") is False
     assert is_country("Japan") and is_country("France") and is_country("Allemagne")
     assert not is_country("Geneva") and not is_country("Tennessee") and not is_country("Dell")
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Japanese", "Chilean", "Canadian", "Moroccan", "Singaporean", "French", "British", "Swiss", "Americans",
+     "japonaise", "chiliens", "canadienne", "marocaines", "allemand", "américaine", "Suisses", "européenne"],
+)  # fmt: skip
+def test_nationalities_are_derived_from_the_gazetteer(word):
+    assert is_demonym(word)
+
+
+@pytest.mark.parametrize(
+    "word", ["Japan", "Chili", "Romania", "Roman", "François", "Green", "Europe", "Boeing", "Herrenknecht", "Kourou"]
+)
+def test_countries_names_and_look_alikes_are_no_nationality(word):
+    assert not is_demonym(word)
+
+
+def test_a_nationality_names_no_subject():
+    # "Japanese" in both does not make the second sentence about Barabaschi.
+    claim = "ITER's director-general Pietro Barabaschi is a Japanese physicist who headed the institute in Toki."
+    evidence = "His predecessor, the Japanese physicist Osamu Motojima, headed the fusion institute in Toki."
+    assert read(claim, evidence) == "neutral"
 
 
 def _on_topic(query, texts):

@@ -221,6 +221,9 @@ class LangData:
     has a subject of its own, but none to put a name in place of."""
     topic_leads: str
     """Pattern of words that announce a sentence's topic before its clause ("as for", "quant à")."""
+    irregular_demonyms: str
+    """Nationality words not made from the country's name, nor a language's ("British", "Swiss",
+    "américain"): the rest are derived from the gazetteer (`places.is_demonym`)."""
     definite_articles: str
     """Pattern of the definite articles ("the", "la"): "the company" points back, "a company" does not."""
     company_suffixes: str

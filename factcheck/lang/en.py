@@ -637,6 +637,7 @@ DATA = LangData(
     stressed_pronouns=r"him|her|them",
     speaker_pronouns=r"we",
     topic_leads=r"as\s+for",
+    irregular_demonyms=r"british|swiss|scottish|american|filipino|argentine|belgian|thai|greek|icelandic|czech",
     definite_articles=r"the",
     company_suffixes=r"computers?|inc|corp|corporation|ltd|llc|group",
     generic_org_nouns=r"company|firm|start-?up|group",
