@@ -124,7 +124,11 @@ def _demonyms() -> frozenset[str]:
     countries = {fold(name) for name, places in _index().items() if any(p.kind == "country" for p in places)}
     countries |= {"europe", "afrique", "africa", "asia", "asie"}
     made = {
-        c[: len(c) - cut] + ending for c in countries if " " not in c for cut in (0, 1) for ending in _DEMONYM_ENDINGS[cut]
+        c[: len(c) - cut] + ending
+        for c in countries
+        if " " not in c
+        for cut in (0, 1)
+        for ending in _DEMONYM_ENDINGS[cut]
     }
     # Irregular ones ("French", "Dutch", "allemand") are mostly a language's name too.
     languages = {fold(n) for code in langdata.available() for n in Locale.parse(code).languages.values()}
