@@ -179,6 +179,23 @@ def known_names(text: str) -> set[str]:
     return names
 
 
+def asserted(text: str, quantities: tuple[Quantity, ...], lang: str) -> tuple[Quantity, ...]:
+    """The figures a claim asserts: none where its only ones are dates naming its event.
+
+    "The October 2010 breakthrough joined the sections bored from Amsteg and Sedrun" takes the
+    date as given and asserts which sections met: a source that dates the breakthrough to
+    October 2010 bears out nothing of it. With another figure ("the 1960 quake killed 12,000")
+    the date stays, to tell that event from others.
+    """
+    naming = re.compile(langdata.get(lang).naming_date, re.I)
+    if quantities and all(
+        q.kind == "date" and naming.search(text[: q.span[0]]) and re.match(r"\s+[\w'’]", text[q.span[1] :])
+        for q in quantities
+    ):
+        return ()
+    return quantities
+
+
 def claim_kind(sentence: str, quantities: tuple[Quantity, ...], entities: tuple[str, ...]) -> str:
     """The kind of fact a claim turns on, which decides how evidence is compared with it."""
     if _QUOTE.search(sentence) and _SPEECH.search(sentence):
@@ -298,6 +315,7 @@ def _fact_claim(fact: _Fact, sentence: str, offset: int, source: str, article: A
     quantities = _anchored(fact, article)
     entities = find_entities(fact.text, known)
     worthy = is_check_worthy(fact.text, quantities, entities) and not (_FILLER.search(fact.anchor) and not quantities)
+    quantities = asserted(fact.text, quantities, article.language)
     # A list of organisations must be in the fact's own words, not in the clause it leans on.
     kind = "quote" if fact.speaker else claim_kind(fact.anchor, quantities, find_entities(fact.anchor, known))
     if kind == "statement" and fact.anchor != fact.text:
@@ -355,7 +373,7 @@ def make_claim(
             "Check a whole article with `check` instead."
         )
     lang = langdata.get(lang).code if lang else detect_language(text, fallback)
-    quantities = tuple(parse_quantities(text, lang, ref_date))
+    quantities = asserted(text, tuple(parse_quantities(text, lang, ref_date)), lang)
     entities = find_entities(text)
     return Claim(
         id=_claim_id(text),

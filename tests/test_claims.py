@@ -201,3 +201,21 @@ def test_a_name_after_an_elided_article_is_a_name():
     assert not any(e.startswith(("l'", "d'")) for e in claim.entities)
     # An English apostrophe inside a name keeps the whole name.
     assert make_claim("Kate O'Brien led the inquiry in 2019.", "en").entities == ("Kate O'Brien",)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "dates"),
+    [
+        ("The October 2010 breakthrough joined the sections bored from Amsteg and Sedrun.", "en", "organisations", []),
+        ("The freight train derailment of August 2023 damaged the eastern tube.", "en", "statement", []),
+        ("Le déraillement du 10 août 2023 dans le tunnel a fait plusieurs blessés.", "fr", "statement", []),
+        # A date that dates the fact, or one that tells the named event from others, stays.
+        ("The tunnel opened in 2016.", "en", "date", ["2016"]),
+        ("Le 10 août 2023, un train a déraillé dans le tunnel.", "fr", "date", ["10 août 2023"]),
+        ("The 2016 film grossed $93 million.", "en", "money", ["2016"]),
+    ],
+)
+def test_a_date_naming_the_event_is_not_what_the_claim_asserts(text, lang, kind, dates):
+    claim = make_claim(text, lang)
+    assert claim.kind == kind
+    assert [q.text for q in claim.quantities if q.kind == "date"] == dates

@@ -221,6 +221,10 @@ class LangData:
     has a subject of its own, but none to put a name in place of."""
     topic_leads: str
     """Pattern of words that announce a sentence's topic before its clause ("as for", "quant à")."""
+    naming_date: str
+    """Pattern of a claim's opening up to a date that names its event rather than dating its fact
+    ("The 1960 earthquake measured ...", "The derailment of August 2023 damaged ...", "Le séisme de
+    1960 a ..."): what the claim asserts is elsewhere."""
     irregular_demonyms: str
     """Nationality words not made from the country's name, nor a language's ("British", "Swiss",
     "américain"): the rest are derived from the gazetteer (`places.is_demonym`)."""

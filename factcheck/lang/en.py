@@ -637,6 +637,7 @@ DATA = LangData(
     stressed_pronouns=r"him|her|them",
     speaker_pronouns=r"we",
     topic_leads=r"as\s+for",
+    naming_date=r"^(?:the|its|their|this|that)\s+(?:(?:[\w'’-]+\s+){1,3}of\s+)?$",
     irregular_demonyms=r"british|swiss|scottish|american|filipino|argentine|belgian|thai|greek|icelandic|czech",
     definite_articles=r"the",
     company_suffixes=r"computers?|inc|corp|corporation|ltd|llc|group",

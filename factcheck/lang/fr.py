@@ -490,6 +490,7 @@ DATA = LangData(
     stressed_pronouns=r"lui|elle|eux",
     speaker_pronouns=r"on|nous",
     topic_leads=r"quant\s+(?:à|au|aux)",
+    naming_date=r"^(?:le|la|l['’]|les)\s*(?:[\w'’-]+\s+){1,3}(?:du|de|d['’])\s*$",
     irregular_demonyms=r"britannique|suisse|ecossais|americain|belge|grec|tcheque|argentin|philippin|neerlandais",
     definite_articles=r"le|la|les|l['’]",
     company_suffixes=r"sa",
