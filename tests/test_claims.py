@@ -209,6 +209,7 @@ def test_a_name_after_an_elided_article_is_a_name():
         ("The October 2010 breakthrough joined the sections bored from Amsteg and Sedrun.", "en", "organisations", []),
         ("The freight train derailment of August 2023 damaged the eastern tube.", "en", "statement", []),
         ("Le déraillement du 10 août 2023 dans le tunnel a fait plusieurs blessés.", "fr", "statement", []),
+        ("The bank moved their October 2023 annual meetings away from the city.", "en", "statement", []),
         # A date that dates the fact, or one that tells the named event from others, stays.
         ("The tunnel opened in 2016.", "en", "date", ["2016"]),
         ("Le 10 août 2023, un train a déraillé dans le tunnel.", "fr", "date", ["10 août 2023"]),
@@ -219,3 +220,8 @@ def test_a_date_naming_the_event_is_not_what_the_claim_asserts(text, lang, kind,
     claim = make_claim(text, lang)
     assert claim.kind == kind
     assert [q.text for q in claim.quantities if q.kind == "date"] == dates
+
+
+def test_a_quarter_is_no_name():
+    assert make_claim("In its Q2 2023 update, Tesla said it had started producing Dojo.", "en").entities == ("Tesla", "Dojo")
+    assert make_claim("Au T2 2023, Renault a vendu davantage de voitures.", "fr").entities == ("Renault",)

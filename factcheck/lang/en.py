@@ -480,6 +480,8 @@ DATA = LangData(
     opinion=r"I think|we think|in my opinion|arguably|should",
     not_names=frozenset(
         [
+            # quarters and halves of a year: when, not who ("its Q2 2023 update")
+            "q1", "q2", "q3", "q4", "h1", "h2",
             "all",
             "each",
             "every",
@@ -637,7 +639,7 @@ DATA = LangData(
     stressed_pronouns=r"him|her|them",
     speaker_pronouns=r"we",
     topic_leads=r"as\s+for",
-    naming_date=r"^(?:the|its|their|this|that)\s+(?:(?:[\w'’-]+\s+){1,3}of\s+)?$",
+    naming_date=r"\b(?:the|its|their|this|that)\s+$|^(?:the|its|their|this|that)\s+(?:[\w'’-]+\s+){1,3}of\s+$",
     irregular_demonyms=r"british|swiss|scottish|american|filipino|argentine|belgian|thai|greek|icelandic|czech",
     definite_articles=r"the",
     company_suffixes=r"computers?|inc|corp|corporation|ltd|llc|group",

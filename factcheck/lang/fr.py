@@ -346,6 +346,8 @@ DATA = LangData(
     opinion=r"à mon avis|je pense|nous pensons|il faut|devrait",
     not_names=frozenset(
         [
+            # trimestres et semestres: quand, pas qui ("au T2 2023")
+            "t1", "t2", "t3", "t4", "s1", "s2",
             "tous",
             "toutes",
             "tout",
