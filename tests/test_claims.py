@@ -223,5 +223,6 @@ def test_a_date_naming_the_event_is_not_what_the_claim_asserts(text, lang, kind,
 
 
 def test_a_quarter_is_no_name():
-    assert make_claim("In its Q2 2023 update, Tesla said it had started producing Dojo.", "en").entities == ("Tesla", "Dojo")
+    claim = make_claim("In its Q2 2023 update, Tesla said it had started producing Dojo.", "en")
+    assert claim.entities == ("Tesla", "Dojo")
     assert make_claim("Au T2 2023, Renault a vendu davantage de voitures.", "fr").entities == ("Renault",)
