@@ -249,6 +249,18 @@ class ComparatorStance:
             or self._by_statement(claim, passage, sentences, sims)
             or _Reading(Stance.NEUTRAL, 0.0, _neutral_reason(claim, sims[best], self.topical), sentences[best])
         )
+        if (
+            reading.stance is Stance.SUPPORTS
+            and claim.kind in ("date", "place")
+            and (other := self._another_doer(claim, passage, reading.sentence))
+        ):
+            # "Gayssot laid the foundation stone on Friday 14 December" has the claim's date, not its doer.
+            reading = _Reading(
+                Stance.REFUTES,
+                reading.score,
+                f"names {other[1]}, not {other[0]}, as the one who did it",
+                reading.sentence,
+            )
         later = bool(article_date and passage.published and passage.published > article_date)
         return Evidence(
             source_id=passage.source_id,
@@ -644,6 +656,36 @@ class ComparatorStance:
             if best is None or _rank(reading) > _rank(best):
                 best = reading
         return best
+
+    def _another_doer(self, claim: Claim, passage: Passage, sentence: str) -> tuple[str, str] | None:
+        """The claim's doer and the other one sentence gives for the same event, if it gives another.
+
+        A date, place or figure that matches bears out nothing when the sentence says someone
+        else did the thing. Read as `_by_agent` reads a statement: in one language only.
+        """
+        if not self.frames or not sentence or (passage.language or claim.lang) != claim.lang:
+            return None
+        names = [e for e in claim.entities if not is_place(e) and normalise_name(e)]
+        event = predicate_terms(claim)
+        doer = _doer(claim.text, names, event)
+        if not event or doer is None:
+            return None
+        name, role = doer
+        if role == "subject" and _BY.search(claim.text):
+            return None  # "Hubble was put in orbit by the shuttle Discovery": the subject did nothing
+        named = find_entities(sentence, known_names(passage.text))
+        if not _states_event(event, _blank(sentence, named)) or bool(NEGATION.search(sentence)) != bool(
+            NEGATION.search(claim.text)
+        ):
+            return None
+        found = _doer(sentence, named, event, role)
+        if found is None or any(_same_name(n, found[0]) for n in names):
+            return None
+        # "Le président de la République, Jacques Chirac, a inauguré": the claim's doer in apposition.
+        mine = [n for n in named if _same_name(name, n)]
+        if role == "subject" and mine and _doer(sentence, mine, event, role) is not None:
+            return None
+        return name, found[0]
 
     def _by_quote(self, claim: Claim, passage: Passage, sentences: list[str]) -> _Reading | None:
         """Whose words a quote is: the source that gives the claim's quote gives it to someone.

@@ -323,3 +323,15 @@ def test_a_place_supports_only_a_sentence_that_names_the_claims_subject():
     claim = "The ITER agreement was signed in Brussels."
     assert read(claim, "The text of the accord had been signed off in Brussels by negotiators in May.")[0] == "neutral"
     assert read(claim, "The ITER agreement was signed in Brussels by seven partners.")[0] == "supports"
+
+
+def test_a_matching_date_with_another_doer_refutes():
+    claim = "Minister Gilles de Robien laid the first stone of the viaduct in December 2001."
+    evidence = "Minister Jean-Claude Gayssot laid the first stone of the viaduct on 14 December 2001."
+    stance, reason = read(claim, evidence)
+    assert stance == "refutes" and "Gayssot" in reason
+    # The claim's doer in apposition, and a passive claim's subject, are no other doer.
+    appositive = "Le président de la République, Jacques Chirac, a inauguré le viaduc le 14 décembre 2004."
+    assert read("Jacques Chirac a inauguré le viaduc en décembre 2004.", appositive, "fr")[0] == "supports"
+    passive = "Hubble was put into orbit by the shuttle Discovery in 1990, NASA said."
+    assert read("Hubble was put into orbit in 1990 by the shuttle Discovery.", passive)[0] == "supports"
