@@ -889,7 +889,36 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
             counted = [p for p in result if p.kind == "count" and p.unit]
             q = replace(q, unit=counted[-1].unit if counted else q.unit.removeprefix(PARTITIVE) or None)
         result.append(q)
-    return result
+    return _per_period(text, lang, result)
+
+
+def _per_period(text: str, lang: str, found: list[Quantity]) -> list[Quantity]:
+    """Figures counted over a period ("53,000 barrels a day", "12 millions de visiteurs par an")
+    carry it in `per`, and the period is no duration of its own."""
+    data = langdata.get(lang)
+    periods = "|".join(sorted(map(re.escape, data.durations), key=len, reverse=True))
+    rate = re.compile(
+        rf"^(?:\s+[^\W\d][\w'’-]*){{0,4}}?\s+(?:{data.rate_words})\s+(?P<period>{periods})\b"
+        rf"(?!\s+(?:{data.offset_words})\b)",
+        re.I,
+    )
+    out: list[Quantity] = []
+    skip_to = -1
+    for q in found:
+        if q.span[0] < skip_to:
+            continue
+        m = rate.match(text[q.span[1] :]) if q.kind not in ("date", "duration", "percent", "multiplier") else None
+        if m:
+            q = replace(q, per=data.durations[m.group("period").lower()])
+            skip_to = q.span[1] + m.end()
+            # "$6 billion to $10 billion a week": both ends of a range are per week.
+            if out and out[-1].kind == q.kind and _RANGE_GAP.fullmatch(text[out[-1].span[1] : q.span[0]]):
+                out[-1] = replace(out[-1], per=q.per)
+        out.append(q)
+    return out
+
+
+_RANGE_GAP = re.compile(rf"\s*(?:-|–|{langdata.pattern('range_links')}|{langdata.pattern('list_links')})\s*", re.I)
 
 
 _PART_LINK = re.compile(rf"\s*(?:,|(?:,\s*)?(?:{langdata.pattern('list_links')}))?\s*", re.I)
@@ -1039,6 +1068,10 @@ def compare(claimed: Quantity, found: Quantity) -> Comparison:
         )
     if claimed.kind == "date":
         return _compare_dates(claimed, found)
+    if claimed.per and found.per and claimed.per != found.per:
+        # "$6bn a week" read against a claim per day: the same rate over the claim's period.
+        scale = claimed.per / found.per
+        found = replace(found, value=float(found.value) * scale, upper=found.upper and found.upper * scale, per=claimed.per)
     cv, fv = abs(float(claimed.value)), abs(float(found.value))
     point_values = claimed.approx in (None, "about") and found.approx in (None, "about")
     # "Up to 2,400 workers at once" is no statement about 200 of them: a ceiling read against a
@@ -1165,6 +1198,9 @@ def _num(v: float) -> str:
 
 def format_quantity(q: Quantity) -> str:
     """A quantity as an analyst would write it: "3 months (about 91 days)", "more than 1,000,000 GPUs"."""
+    if q.per:
+        period = {1 / 24: "hour", 1.0: "day", 7.0: "week", MONTH_DAYS: "month", YEAR_DAYS: "year"}.get(q.per)
+        return f"{format_quantity(replace(q, per=None))} {f'a {period}' if period else f'per {_num(q.per)} days'}"
     hedge = f"{q.approx} " if q.approx and q.approx not in ("range",) else ""
     if q.kind == "date":
         parts = _date_parts(str(q.value))

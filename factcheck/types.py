@@ -38,6 +38,8 @@ class Quantity:
     `approx` is the hedge the text puts on the number: None (stated as exact),
     "about", "more than", "at least", "less than", "at most", "up to", "since",
     "before", "after" or "range" (then `upper` holds the top of the range).
+    `per` is the period, in days, that a rate is counted over ("12 million visitors a year":
+    365.25); None for an amount.
     """
 
     value: float | str
@@ -47,6 +49,7 @@ class Quantity:
     text: str = ""
     span: tuple[int, int] = (0, 0)
     upper: float | None = None
+    per: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +59,7 @@ class Quantity:
             "approx": self.approx,
             "text": self.text,
             **({"upper": self.upper} if self.upper is not None else {}),
+            **({"per": self.per} if self.per is not None else {}),
         }
 
 

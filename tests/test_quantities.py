@@ -484,3 +484,29 @@ def test_numbers_that_are_not_ages(text, lang):
 def test_a_fraction_is_a_share_or_a_relative_change(text, lang, value, approx):
     (q,) = parse_quantities(text, lang)
     assert (q.kind, q.value, q.approx) == ("percent", pytest.approx(value), approx)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "per"),
+    [
+        ("The well leaked some 62,000 barrels a day.", "en", 1.0),
+        ("About 34,000 vehicles crossed the bridge every day.", "en", 1.0),
+        ("It draws 12 million visitors a year.", "en", 365.25),
+        ("La fuite atteignait 60 000 barils de pétrole par jour.", "fr", 1.0),
+        ("Le chantier mobilisait 300 ouvriers chaque jour.", "fr", 1.0),
+        # A period followed by an offset word dates something: no rate.
+        ("The 33 miners were freed a day later.", "en", None),
+        ("The fund paid $20 billion.", "en", None),
+    ],
+)
+def test_a_figure_counted_over_a_period_is_a_rate(text, lang, per):
+    assert parse_quantities(text, lang)[0].per == per
+
+
+def test_rates_compare_over_the_same_period():
+    per_day = one("It cost $6 billion a day.", "en")
+    assert compare(per_day, one("It cost $42 billion a week.", "en")).outcome == "supports"
+    assert compare(per_day, one("It cost $6 billion a week.", "en")).outcome == "refutes"
+    # Both ends of a range share the period written after the second.
+    low, high = parse_quantities("Allianz put it at $6 billion to $10 billion a week.", "en")
+    assert low.per == high.per == 7.0

@@ -602,6 +602,7 @@ DATA = LangData(
     ),
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
+    rate_words=r"an?|per|each|every",
     offset_words=r"after|before|later|earlier|ago",
     anaphora=r"it|its|he|his|she|her|they|their",
     relative_pronouns=r"which|who|whose|whom",
