@@ -398,6 +398,8 @@ class ComparatorStance:
                         continue  # "the chamber said on Wednesday": when it was said, not when it happened
                     if self.frames and _figure_of_another(claim, sentence[: found.span[0]], passage_text, known):
                         aligned = None
+                    if self.frames and _SIBLING.search(clause) and not _SIBLING.search(claim.text):
+                        aligned = None  # "199 workers died building the older tunnel": a sibling's figure
                     comparison = _compare_respelled(q, found) if respelled else compare(q, found)
                     if respelled:
                         if aligned is not None and comparison.outcome != "unrelated":
@@ -1232,6 +1234,12 @@ def alignment(claim: Claim, clause: str, before: str, same_language: bool, antec
     return SHARED_WEIGHT * shared + (1 - SHARED_WEIGHT) * subject
 
 
+_SIBLING = re.compile(
+    rf"\b(?:{langdata.pattern('definite_articles')}|{langdata.pattern('anaphora')})\s*"
+    rf"(?:{langdata.pattern('sibling_words')})\b",
+    re.I,
+)
+"""A noun made another of its kind by its article and adjective ("the older tunnel", "l'ancien pont")."""
 _CONTRAST = re.compile(rf"(?:{langdata.pattern('contrast')})", re.I)
 _ANAPHORA = re.compile(rf"^\W*(?:{langdata.pattern('anaphora')})\b", re.I)
 

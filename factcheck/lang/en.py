@@ -602,6 +602,7 @@ DATA = LangData(
     ),
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
+    sibling_words=r"old|older|oldest|former|previous",
     rate_words=r"an?|per|each|every",
     offset_words=r"after|before|later|earlier|ago",
     anaphora=r"it|its|he|his|she|her|they|their",
