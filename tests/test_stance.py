@@ -350,3 +350,10 @@ def test_a_matching_date_with_another_doer_refutes():
 )  # fmt: skip
 def test_a_figure_of_the_old_or_former_one_is_a_siblings(claim, evidence, lang, expected):
     assert read(claim, evidence, lang)[0] == expected
+
+
+def test_what_the_writer_believes_is_no_attribute_of_the_figure():
+    # "believed" told of the men, not of the depth: a source on the depth bears the claim out.
+    claim = "The 33 were believed to be some 700 metres below ground."
+    stance, reason = read(claim, "The men are about 700 metres deep.")
+    assert stance == "supports", reason

@@ -672,6 +672,8 @@ DATA = LangData(
     determiners=r"the|a|an|this|that|these|those|its|his|her|their|each|every",
     vague_words=frozenset(
         [
+            # what the writer believes of the figure, not what it measures ("were believed to be 700 m down")
+            "believed", "thought", "estimated", "expected", "feared", "reported", "said", "understood", "likely",
             "long",
             "length",
             "wide",

@@ -525,6 +525,9 @@ DATA = LangData(
     determiners=r"le|la|les|l['’]|un|une|des|du|ce|cet|cette|ces|son|sa|ses|leur|leurs|chaque",
     vague_words=frozenset(
         [
+            # ce qu'on croit du chiffre, pas ce qu'il mesure ("seraient, selon les estimations, à 700 m")
+            "estimé", "estimée", "estimés", "estimées", "censé", "censée", "censés", "censées",
+            "supposé", "supposés", "présumé", "présumés",
             "long",
             "longue",
             "longueur",
