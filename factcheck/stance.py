@@ -400,6 +400,8 @@ class ComparatorStance:
                         aligned = None
                     if self.frames and _SIBLING.search(clause) and not _SIBLING.search(claim.text):
                         aligned = None  # "199 workers died building the older tunnel": a sibling's figure
+                    if self.frames and _FOR_COMPARISON.match(sentence) and not named[i]:
+                        aligned = None  # "By comparison, the Quecreek miners spent 77 hours below ground"
                     comparison = _compare_respelled(q, found) if respelled else compare(q, found)
                     if respelled:
                         if aligned is not None and comparison.outcome != "unrelated":
@@ -1240,6 +1242,7 @@ _SIBLING = re.compile(
     re.I,
 )
 """A noun made another of its kind by its article and adjective ("the older tunnel", "l'ancien pont")."""
+_FOR_COMPARISON = re.compile(rf"^\W*(?:{langdata.pattern('comparison_openers')})\b", re.I)
 _CONTRAST = re.compile(rf"(?:{langdata.pattern('contrast')})", re.I)
 _ANAPHORA = re.compile(rf"^\W*(?:{langdata.pattern('anaphora')})\b", re.I)
 

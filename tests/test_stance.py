@@ -357,3 +357,11 @@ def test_what_the_writer_believes_is_no_attribute_of_the_figure():
     claim = "The 33 were believed to be some 700 metres below ground."
     stance, reason = read(claim, "The men are about 700 metres deep.")
     assert stance == "supports", reason
+
+
+def test_a_sentence_told_for_comparison_gives_another_things_figures():
+    claim = "The miners were stuck below ground for roughly ten weeks."
+    evidence = "By comparison, the Quecreek miners spent 77 hours below ground in 2002."
+    assert read(claim, evidence)[0] == "neutral"
+    french = "Par comparaison, ceux de Quecreek sont restés 3 jours sous terre."
+    assert read("Les mineurs sont restés 69 jours sous terre.", french, "fr")[0] == "neutral"

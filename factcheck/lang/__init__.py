@@ -144,6 +144,9 @@ class LangData:
     """What follows a number that counts part of a set named before it: "19 of them", "19 d'entre eux"."""
     partitive_before: str
     """What precedes such a number: "including 19", "dont 19"."""
+    comparison_openers: str
+    """Pattern of what opens a sentence told only for comparison ("By comparison, ...", "À titre de
+    comparaison, ..."): its figures are another thing's."""
     sibling_words: str
     """Pattern of the words that make a noun another of its kind than the claim's ("the old bridge",
     "the former head", "l'ancien tunnel"): its figures are a sibling's."""

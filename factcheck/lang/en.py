@@ -565,7 +565,7 @@ DATA = LangData(
         ]
     ),
     org_nouns=r"company|firm|start-?up|group|maker|manufacturer|chamber|agency|authority|ministry|government",
-    contrast=r"unlike|whereas|while|by contrast|in contrast|compared with|compared to|for comparison",
+    contrast=r"unlike|whereas|while|by contrast|in contrast|compared with|compared to|(?:for|by|in) comparison",
     noun_modifiers=r"[a-z]{3,}(?:ed|ing)|big|large|small|major|other|more|extra",
     count_skips=frozenset(
         ["of", "new", "additional", "liquid-cooled", "data-centre", "data-center", "permanent", "gas"]
@@ -602,6 +602,7 @@ DATA = LangData(
     ),
     partitive_after=r"of (?:them|those|these|which)",
     partitive_before=r"including|among them|of which",
+    comparison_openers=r"(?:by|in|for) comparison",
     sibling_words=r"old|older|oldest|former|previous",
     rate_words=r"an?|per|each|every",
     offset_words=r"after|before|later|earlier|ago",

@@ -460,6 +460,7 @@ DATA = LangData(
     glued_million=r"(?!)",  # French writes "2,5 M" or "2,5 millions": a glued "m" is metres
     partitive_after=r"d['’]entre (?:eux|elles)",
     partitive_before=r"dont|parmi (?:eux|elles|lesquels|lesquelles)",
+    comparison_openers=r"(?:par|en) comparaison|à titre de comparaison|en guise de comparaison",
     sibling_words=r"ancien(?:ne)?s?|précédent(?:e)?s?|vieux|vieil|vieille",
     rate_words=r"par|chaque|tou(?:te)?s\s+les",
     offset_words=r"après|avant|plus tard|plus tôt|auparavant",
