@@ -895,13 +895,7 @@ def parse_quantities(text: str, lang: str, ref_date: date | None = None) -> list
 def _per_period(text: str, lang: str, found: list[Quantity]) -> list[Quantity]:
     """Figures counted over a period ("53,000 barrels a day", "12 millions de visiteurs par an")
     carry it in `per`, and the period is no duration of its own."""
-    data = langdata.get(lang)
-    periods = "|".join(sorted(map(re.escape, data.durations), key=len, reverse=True))
-    rate = re.compile(
-        rf"^(?:\s+[^\W\d][\w'’-]*){{0,4}}?\s+(?:{data.rate_words})\s+(?P<period>{periods})\b"
-        rf"(?!\s+(?:{data.offset_words})\b)",
-        re.I,
-    )
+    data, rate = langdata.get(lang), _rate_pattern(lang)
     out: list[Quantity] = []
     skip_to = -1
     for q in found:
@@ -916,6 +910,17 @@ def _per_period(text: str, lang: str, found: list[Quantity]) -> list[Quantity]:
                 out[-1] = replace(out[-1], per=q.per)
         out.append(q)
     return out
+
+
+@cache
+def _rate_pattern(lang: str) -> re.Pattern[str]:
+    data = langdata.get(lang)
+    periods = "|".join(sorted(map(re.escape, data.durations), key=len, reverse=True))
+    return re.compile(
+        rf"^(?:\s+[^\W\d][\w'’-]*){{0,4}}?\s+(?:{data.rate_words})\s+(?P<period>{periods})\b"
+        rf"(?!\s+(?:{data.offset_words})\b)",
+        re.I,
+    )
 
 
 _RANGE_GAP = re.compile(rf"\s*(?:-|–|{langdata.pattern('range_links')}|{langdata.pattern('list_links')})\s*", re.I)
