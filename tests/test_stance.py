@@ -52,6 +52,11 @@ def read(claim: str, evidence: str, lang: str = "en"):
         ("France won 64 medals at the Games.", "At the Games France was strong, and Japan won 45 medals.", "en", "neutral"),  # noqa: E501
         ("France won 64 medals at the Games.", "Unlike France, Japan won 45 medals at the Games.", "en", "neutral"),
         ("France won 64 medals at the Games.", "France finished the Games with 45 medals.", "en", "refutes"),
+        # The old one's figure is a sibling's, unless the claim is about the old one.
+        ("The new bridge is 300 m long.", "The old bridge is 300 m long.", "en", "neutral"),
+        ("About 200 workers died building the base tunnel.", "Some 199 workers died building the older tunnel.", "en", "neutral"),  # noqa: E501
+        ("Le nouveau pont mesure 300 m.", "L'ancien pont mesurait 300 m.", "fr", "neutral"),
+        ("The old bridge is 300 m long.", "The old bridge is 300 m long.", "en", "supports"),
     ],
 )  # fmt: skip
 def test_comparator_semantics(claim, evidence, lang, expected):
@@ -335,21 +340,6 @@ def test_a_matching_date_with_another_doer_refutes():
     assert read("Jacques Chirac a inauguré le viaduc en décembre 2004.", appositive, "fr")[0] == "supports"
     passive = "Hubble was put into orbit by the shuttle Discovery in 1990, NASA said."
     assert read("Hubble was put into orbit in 1990 by the shuttle Discovery.", passive)[0] == "supports"
-
-
-@pytest.mark.parametrize(
-    ("claim", "evidence", "lang", "expected"),
-    [
-        ("The new bridge is 300 m long.", "The old bridge is 300 m long.", "en", "neutral"),
-        ("About 200 workers died building the base tunnel.", "Some 199 workers died building the older tunnel.", "en",
-         "neutral"),
-        ("Le nouveau pont mesure 300 m.", "L'ancien pont mesurait 300 m.", "fr", "neutral"),
-        # The claim about the old one itself is borne out.
-        ("The old bridge is 300 m long.", "The old bridge is 300 m long.", "en", "supports"),
-    ],
-)  # fmt: skip
-def test_a_figure_of_the_old_or_former_one_is_a_siblings(claim, evidence, lang, expected):
-    assert read(claim, evidence, lang)[0] == expected
 
 
 def test_what_the_writer_believes_is_no_attribute_of_the_figure():
