@@ -74,11 +74,12 @@ def _unpossessed(name: str) -> str:
 
 def normalise_name(name: str) -> str:
     """Fold case, accents, spacing and company suffixes so "Super Micro" meets "Supermicro Computer"."""
-    return re.sub(r"[\W_]+", "", _COMPANY_SUFFIX.sub("", langdata.strip_accents(name).lower()))
+    return "".join(_name_words(name))
 
 
 @lru_cache(maxsize=4096)
 def _name_words(text: str) -> tuple[str, ...]:
+    """The words of text folded as `normalise_name` folds a name, before they are run together."""
     return tuple(w for w in re.split(r"[\W_]+", _COMPANY_SUFFIX.sub("", langdata.strip_accents(text).lower())) if w)
 
 
@@ -629,14 +630,11 @@ class ComparatorStance:
         """
         if not self.frames or claim.kind != "statement" or (passage.language or claim.lang) != claim.lang:
             return None
-        names = [e for e in claim.entities if not is_place(e) and normalise_name(e)]
-        event = predicate_terms(claim)
-        doer = _doer(claim.text, names, event)
+        names, event, doer = _claimed_doer(claim)
         if len(names) < 2 or not event or doer is None:
             return None
         name, role = doer
         themes = [e for e in names if e != name]
-        negated = bool(NEGATION.search(claim.text))
         known = known_names(passage.text)
         # What it was done to may be named elsewhere in the passage ("manages the project").
         if not any(_same_name(t, e) for t in themes for e in find_entities(passage.text)):
@@ -644,10 +642,8 @@ class ComparatorStance:
         best: _Reading | None = None
         for i in self._about(sims):
             sentence = sentences[i]
-            named = find_entities(sentence, known)
-            if not _states_event(event, _blank(sentence, named)) or bool(NEGATION.search(sentence)) != negated:
-                continue  # not the claim's event, or the event denied ("was not built by")
-            found = _doer(sentence, named, event, role)
+            told = _told_doer(claim, sentence, known, event, role)
+            found = told[0] if told else None
             if found is None or any(_same_name(t, found[0]) for t in themes):
                 continue
             score = min(1.0, 0.5 + sims[i] / 2)
@@ -664,25 +660,18 @@ class ComparatorStance:
     def _another_doer(self, claim: Claim, passage: Passage, sentence: str) -> tuple[str, str] | None:
         """The claim's doer and the other one sentence gives for the same event, if it gives another.
 
-        A date, place or figure that matches bears out nothing when the sentence says someone
-        else did the thing. Read as `_by_agent` reads a statement: in one language only.
+        A date or place that matches bears out nothing when the sentence says someone else did
+        the thing. Read as `_by_agent` reads a statement: in one language only.
         """
         if not self.frames or not sentence or (passage.language or claim.lang) != claim.lang:
             return None
-        names = [e for e in claim.entities if not is_place(e) and normalise_name(e)]
-        event = predicate_terms(claim)
-        doer = _doer(claim.text, names, event)
+        names, event, doer = _claimed_doer(claim)
         if not event or doer is None:
             return None
         name, role = doer
         if role == "subject" and _BY.search(claim.text):
             return None  # "Hubble was put in orbit by the shuttle Discovery": the subject did nothing
-        named = find_entities(sentence, known_names(passage.text))
-        if not _states_event(event, _blank(sentence, named)) or bool(NEGATION.search(sentence)) != bool(
-            NEGATION.search(claim.text)
-        ):
-            return None
-        found = _doer(sentence, named, event, role)
+        found, named = _told_doer(claim, sentence, known_names(passage.text), event, role) or (None, ())
         if found is None or any(_same_name(n, found[0]) for n in names):
             return None
         # "Le président de la République, Jacques Chirac, a inauguré": the claim's doer in apposition.
@@ -1420,6 +1409,26 @@ def _doer(text: str, names: Sequence[str], event: set[str], role: str | None = N
         return None
     before = [n for n in names if 0 <= text.find(n) < at]
     return (before[0], "subject") if before else None
+
+
+def _claimed_doer(claim: Claim) -> tuple[list[str], frozenset[str], tuple[str, str] | None]:
+    """The claim's names (no places), its event words, and who it says did the event, and how."""
+    names = [e for e in claim.entities if not is_place(e) and normalise_name(e)]
+    event = predicate_terms(claim)
+    return names, event, _doer(claim.text, names, event)
+
+
+def _told_doer(
+    claim: Claim, sentence: str, known: set[str], event: frozenset[str], role: str
+) -> tuple[tuple[str, str] | None, tuple[str, ...]] | None:
+    """Who sentence says did the claim's event in the claim's role (or None), with the names it gives;
+    None where it does not tell that event, or denies it where the claim does not ("was not built by")."""
+    named = find_entities(sentence, known)
+    if not _states_event(event, _blank(sentence, named)) or bool(NEGATION.search(sentence)) != bool(
+        NEGATION.search(claim.text)
+    ):
+        return None
+    return _doer(sentence, named, event, role), named
 
 
 def _blank(text: str, names: Sequence[str]) -> str:
