@@ -500,7 +500,9 @@ def test_a_fraction_is_a_share_or_a_relative_change(text, lang, value, approx):
     ],
 )
 def test_a_figure_counted_over_a_period_is_a_rate(text, lang, per):
-    assert parse_quantities(text, lang)[0].per == per
+    q = parse_quantities(text, lang)[0]
+    assert q.per == per
+    assert q.to_dict().get("per") == per  # the JSON contract gives `per` on a rate only
 
 
 def test_rates_compare_over_the_same_period():
