@@ -26,7 +26,7 @@ from factcheck.errors import ConfigError, InputError
 
 OWN_CORPUS_SETS = (
     "jwst", "keybridge", "notredame", "olympics", "outage", "quake", "evergiven", "iter", "millau", "gotthard", "a380",
-    "chileminers", "boeingmax", "deepwater", "rosetta",
+    "chileminers", "boeingmax", "deepwater", "rosetta", "tonga",
 )  # fmt: skip
 """Our own claim sets that come with their own corpus folder (`corpus/` beside `claims.jsonl`)."""
 REPO_ROOT = Path(__file__).resolve().parents[2]
