@@ -247,6 +247,7 @@ class ComparatorStance:
             or self._by_organisations(claim, sentences, sims, passage.language)
             or self._by_place(claim, sentences, sims, passage.language)
             or self._by_agent(claim, passage, sentences, sims)
+            or self._by_swap(claim, passage, sentences, sims)
             or self._by_statement(claim, passage, sentences, sims)
             or _Reading(Stance.NEUTRAL, 0.0, _neutral_reason(claim, sims[best], self.topical), sentences[best])
         )
@@ -761,6 +762,41 @@ class ComparatorStance:
                     f"states the same: {named} of its {len(names)} names and {said} of its {len(words)} other words",
                     sentence,
                 )
+        return None
+
+    def _by_swap(self, claim: Claim, passage: Passage, sentences: list[str], sims: list[float]) -> _Reading | None:
+        """A statement refuted by a sentence that puts another name in the same place.
+
+        "Webb was put in orbit by a Soyuz rocket" against "carried by an Ariane 5 rocket", and
+        "owned by an Australian firm" against "a Canadian firm": the sentence names the claim's
+        subject, leaves out one of its names, and gives another name of the same kind next to
+        the same word. In one language only, since the neighbouring word is matched by its stem.
+        """
+        if not self.frames or claim.kind != "statement" or (passage.language or claim.lang) != claim.lang:
+            return None
+        named = _slot_names(claim.text)
+        if len(named) < 2:
+            return None
+        negated = bool(NEGATION.search(claim.text))
+        skip = _name_terms(claim)
+        known = known_names(passage.text)
+        for i in sorted(range(len(sentences)), key=lambda i: -sims[i]):
+            sentence = sentences[i]
+            missing = [n for n in named if not mentions(sentence, normalise_name(n))]
+            if len(missing) != 1 or bool(NEGATION.search(sentence)) != negated:
+                continue
+            gone = missing[0]
+            slots = _slots(claim.text, gone, claim.lang, skip)
+            for other in _slot_names(sentence, known):
+                if any(_same_name(other, n) for n in named) or not _rivals(gone, claim.text, other, sentence):
+                    continue
+                if any(a and a == b for a, b in zip(slots, _slots(sentence, other, claim.lang, skip), strict=True)):
+                    return _Reading(
+                        Stance.REFUTES,
+                        min(1.0, 0.5 + sims[i] / 2),
+                        f"gives {other} where the claim has {gone}",
+                        sentence,
+                    )
         return None
 
     def _by_organisations(
@@ -1548,3 +1584,57 @@ def _neutral_reason(claim: Claim, best_sim: float, topical: float) -> str:
     if claim.kind in QUANTITY_KINDS:
         return "about the claim, but gives no comparable figure"
     return "about the claim, but nothing in it can be compared with the claim"
+
+
+def _slot_names(text: str, known: set[str] | None = None) -> list[str]:
+    """The names of text, with its nationalities, written in lower case in French ("chilienne")."""
+    found = list(find_entities(text, known))
+    found += [w for w in re.findall(r"\b[a-zà-ÿ][a-zà-ÿ-]{3,}\b", text) if places.is_demonym(w)]
+    return [n for n in found if not _is_unit(n)]
+
+
+def _slots(text: str, name: str, lang: str, skip: frozenset[str] = frozenset()) -> tuple[tuple[str, str] | None, ...]:
+    """The place name fills in text: the nearest content word on each side (by stem, not one of
+    skip) with the small words between them, determiners aside ("fusée", "" in "par une fusée
+    Soyouz"; "supplied", "by" in "supplied by Vertiv")."""
+    at = text.find(name)
+    if at < 0:
+        return None, None
+    determiner = _determiner(lang)
+    sides = (reversed(_TOKEN.findall(text[:at])), _TOKEN.findall(text[at + len(name) :]))
+    out: list[tuple[str, str] | None] = []
+    for tokens in sides:
+        link: list[str] = []
+        found = None
+        for token in tokens:
+            stem = terms(token)
+            if stem and not stem <= skip:
+                found = (next(iter(stem)), " ".join(link))
+                break
+            if len(link) >= _SLOT_REACH:
+                break
+            if not determiner.fullmatch(token) and not token.isdigit():  # "an Ariane 5 rocket"
+                link.append(token.lower())
+        out.append(found)
+    return tuple(out)
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|[^\w\s]")
+_SLOT_REACH = 3
+
+
+def _rivals(a: str, text_a: str, b: str, text_b: str) -> bool:
+    """Whether name b in text_b can only be another answer than name a in text_a: two nationalities,
+    two places apart, or two names each of a doer ("by a Soyuz rocket", "par une fusée Ariane").
+    Other names may both be true ("praised the Colossus build", "the Cortex build")."""
+    if places.is_demonym(a) or places.is_demonym(b):
+        return places.is_demonym(a) and places.is_demonym(b) and _fold(a)[:5] != _fold(b)[:5]
+    if is_place(a) or is_place(b):
+        return is_place(a) and is_place(b) and places.compatible(a, b) is False
+    return _done_by(text_a, a) and _done_by(text_b, b)
+
+
+def _done_by(text: str, name: str) -> bool:
+    """Whether name is the doer of a passive: "by"/"par" a few words before it."""
+    at = text.find(name)
+    return at >= 0 and bool(_BY.search(" ".join(_TOKEN.findall(text[:at])[-_SLOT_REACH - 1 :])))

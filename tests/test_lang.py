@@ -327,11 +327,12 @@ def test_statements_without_figures_compare_who_did_it(claim, evidence, expected
             "en",
             "neutral",
         ),
+        # The same words with another city in the claim's city's place: not support, a contradiction.
         (
             "Acme Energy s'est installée dans une ancienne usine automobile de Nashville.",
             "Acme Energy s'est installée dans une ancienne usine automobile de Memphis.",
             "fr",
-            "neutral",
+            "refutes",
         ),
         (
             "Acme Energy s'est installée dans une ancienne usine automobile de Nashville.",

@@ -355,3 +355,45 @@ def test_a_sentence_told_for_comparison_gives_another_things_figures():
     assert read(claim, evidence)[0] == "neutral"
     french = "Par comparaison, ceux de Quecreek sont restés 3 jours sous terre."
     assert read("Les mineurs sont restés 69 jours sous terre.", french, "fr")[0] == "neutral"
+
+
+def _read_in(claim: str, evidence: str, lang: str):
+    judge = ComparatorStance(on_topic, topical=0.3)
+    passage = Passage("s", "c", "", "", "", None, lang, evidence, 1.0)
+    e = judge.judge(make_claim(claim, lang), passage)
+    return e.stance.value, e.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "lang", "other"),
+    [
+        ("Webb was put in orbit by a Soyuz rocket.", "Webb was put in orbit by an Ariane 5 rocket.", "en", "Ariane"),
+        ("Webb a été mis sur orbite par une fusée Soyouz.", "Webb a décollé, emporté par une fusée Ariane 5.", "fr", "Ariane"),  # noqa: E501
+        ("The Plan C rig was owned by an Australian firm.", "The Plan C rig was owned by a Canadian firm.", "en", "Canadian"),  # noqa: E501
+        ("Le viaduc de Millau a été construit par le groupe Vinci.", "Le viaduc de Millau a été bâti par le groupe Eiffage.", "fr", "Eiffage"),  # noqa: E501
+    ],
+)
+def test_another_name_in_the_claims_place_refutes(claim, evidence, lang, other):
+    stance, reason = _read_in(claim, evidence, lang)
+    assert stance == "refutes" and other in reason, reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence"),
+    [
+        # The same verb, but Nvidia supplies the GPUs: "by Vertiv" names who supplied, "the GPUs" what.
+        ("The liquid cooling for Colossus was supplied by Vertiv.", "Nvidia supplies the GPUs for Colossus."),
+        # Another of the claim's names next to the word is no stand-in ("Water, TVA's").
+        ("The project needed the approval of EDGE and the TVA.", "The deal is with Memphis Light, Gas and Water, TVA's biggest customer."),  # noqa: E501
+        # Not a doer, place or nationality: both may be true (he may have praised both builds).
+        (
+            "Jensen Huang praised the speed of the Colossus build.",
+            "Jensen Huang praised the speed of the Cortex build.",
+        ),
+        # The claim's name is there: two names side by side, not one in the other's place.
+        ("Webb was put in orbit by an Ariane 5 rocket.", "Webb and Hubble were put in orbit by rockets."),
+    ],
+)
+def test_a_name_beside_another_word_is_no_stand_in(claim, evidence):
+    stance, reason = _read_in(claim, evidence, "en")
+    assert stance != "refutes", reason
